@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Parsers for kernel text files and config values. The kernel's formats are
+ * stable but grow: unknown keys are skipped, known keys must parse. Numbers
+ * never go through atoi() or an unchecked strtol(): every conversion checks
+ * errno, the end pointer and the range.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+#include "util.h"
+
+static bool only_trailing_space(const char *p) {
+        for (; *p; p++)
+                if (!isspace((unsigned char) *p))
+                        return false;
+        return true;
+}
+
+int parse_u64(const char *s, uint64_t *ret) {
+        unsigned long long v;
+        char *end;
+
+        if (!s || !isdigit((unsigned char) *s))
+                return -EINVAL;
+
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (errno != 0 || end == s || !only_trailing_space(end))
+                return -EINVAL;
+
+        *ret = v;
+        return 0;
+}
+
+int parse_limit(const char *s, uint64_t *ret) {
+        if (!s)
+                return -EINVAL;
+        if (startswith(s, "max") && only_trailing_space(s + 3)) {
+                *ret = LIMIT_MAX;
+                return 0;
+        }
+        return parse_u64(s, ret);
+}
+
+int parse_size(const char *s, uint64_t *ret) {
+        static const struct {
+                char suffix;
+                uint64_t factor;
+        } table[] = {
+                { 'K', 1ULL << 10 },
+                { 'M', 1ULL << 20 },
+                { 'G', 1ULL << 30 },
+                { 'T', 1ULL << 40 },
+        };
+        unsigned long long v;
+        uint64_t factor = 1;
+        char *end;
+
+        if (!s || !isdigit((unsigned char) *s))
+                return -EINVAL;
+
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (errno != 0 || end == s)
+                return -EINVAL;
+
+        if (*end != 0 && !isspace((unsigned char) *end)) {
+                bool found = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                        if (toupper((unsigned char) *end) == table[i].suffix) {
+                                factor = table[i].factor;
+                                found = true;
+                                break;
+                        }
+                if (!found)
+                        return -EINVAL;
+                end++;
+                /* Accept "M", "MB", "MiB". */
+                if (*end == 'i')
+                        end++;
+                if (*end == 'B')
+                        end++;
+        }
+        if (!only_trailing_space(end))
+                return -EINVAL;
+        if (factor > 1 && v > UINT64_MAX / factor)
+                return -ERANGE;
+
+        *ret = v * factor;
+        return 0;
+}
+
+int parse_double(const char *s, double *ret) {
+        char *end;
+        double v;
+
+        if (!s || *s == 0 || isspace((unsigned char) *s))
+                return -EINVAL;
+
+        errno = 0;
+        v = strtod(s, &end);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (errno != 0 || end == s || !only_trailing_space(end) || !isfinite(v))
+                return -EINVAL;
+
+        *ret = v;
+        return 0;
+}
+
+int parse_percent(const char *s, double *ret) {
+        char buf[64];
+        size_t len;
+        double v;
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        len = strlen(s);
+        if (len == 0 || len >= sizeof(buf))
+                return -EINVAL;
+        memcpy(buf, s, len + 1);
+        while (len > 0 && isspace((unsigned char) buf[len - 1]))
+                buf[--len] = 0;
+        if (len > 0 && buf[len - 1] == '%')
+                buf[--len] = 0;
+
+        r = parse_double(buf, &v);
+        if (r < 0)
+                return r;
+        if (v <= 0 || v > 100)
+                return -ERANGE;
+        *ret = v;
+        return 0;
+}
+
+int parse_boolean(const char *s, bool *ret) {
+        static const char *const yes[] = { "1", "yes", "true", "on", "y" };
+        static const char *const no[] = { "0", "no", "false", "off", "n" };
+
+        if (!s)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+                if (strcasecmp(s, yes[i]) == 0) {
+                        *ret = true;
+                        return 0;
+                }
+        for (size_t i = 0; i < ELEMENTSOF(no); i++)
+                if (strcasecmp(s, no[i]) == 0) {
+                        *ret = false;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int parse_keyed_u64(const char *buf, const KeyedField *fields, size_t n_fields, void *dest) {
+        int found = 0;
+
+        if (!buf)
+                return -EINVAL;
+
+        for (const char *line = buf; *line;) {
+                const char *eol = strchrnul(line, '\n');
+                const char *sp = memchr(line, ' ', eol - line);
+
+                if (sp) {
+                        size_t klen = sp - line;
+
+                        for (size_t i = 0; i < n_fields; i++) {
+                                char num[32];
+                                size_t vlen = eol - (sp + 1);
+                                uint64_t v;
+
+                                if (strlen(fields[i].key) != klen || strncmp(line, fields[i].key, klen) != 0)
+                                        continue;
+                                if (vlen == 0 || vlen >= sizeof(num))
+                                        return -EINVAL;
+                                memcpy(num, sp + 1, vlen);
+                                num[vlen] = 0;
+                                if (parse_u64(num, &v) < 0)
+                                        return -EINVAL;
+                                memcpy((char *) dest + fields[i].offset, &v, sizeof(v));
+                                found++;
+                                break;
+                        }
+                } else if (eol != line)
+                        return -EINVAL; /* a non-empty line without a value */
+
+                line = *eol ? eol + 1 : eol;
+        }
+
+        return found;
+}
+
+int parse_memory_stat(const char *buf, MemoryStat *ret) {
+        static const KeyedField fields[] = {
+                { "anon", offsetof(MemoryStat, anon) },
+                { "file", offsetof(MemoryStat, file) },
+                { "kernel", offsetof(MemoryStat, kernel) },
+                { "sock", offsetof(MemoryStat, sock) },
+                { "shmem", offsetof(MemoryStat, shmem) },
+                { "file_mapped", offsetof(MemoryStat, file_mapped) },
+        };
+        MemoryStat s = {};
+        int r;
+
+        r = parse_keyed_u64(buf, fields, ELEMENTSOF(fields), &s);
+        if (r < 0)
+                return r;
+        /* anon and file exist on every kernel with cgroup v2; without them the file is not memory.stat. */
+        if (r < 2)
+                return -EINVAL;
+        s.valid = true;
+        *ret = s;
+        return 0;
+}
+
+int parse_memory_events(const char *buf, MemoryEvents *ret) {
+        static const KeyedField fields[] = {
+                { "low", offsetof(MemoryEvents, low) },
+                { "high", offsetof(MemoryEvents, high) },
+                { "max", offsetof(MemoryEvents, max) },
+                { "oom", offsetof(MemoryEvents, oom) },
+                { "oom_kill", offsetof(MemoryEvents, oom_kill) },
+                { "oom_group_kill", offsetof(MemoryEvents, oom_group_kill) },
+        };
+        MemoryEvents e = {};
+        int r;
+
+        r = parse_keyed_u64(buf, fields, ELEMENTSOF(fields), &e);
+        if (r < 0)
+                return r;
+        if (r < 5) /* oom_group_kill is 5.17+, the rest are older */
+                return -EINVAL;
+        e.valid = true;
+        *ret = e;
+        return 0;
+}
+
+static int parse_pressure_line(const char *p, const char *eol, double avg[3], uint64_t *total) {
+        static const char *const keys[] = { "avg10=", "avg60=", "avg300=", "total=" };
+        unsigned seen = 0;
+
+        while (p < eol) {
+                const char *tok_end;
+                char num[32];
+                size_t len;
+                bool known = false;
+
+                p += strspn(p, " ");
+                if (p >= eol)
+                        break;
+                tok_end = memchr(p, ' ', eol - p) ?: eol;
+
+                for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                        size_t klen = strlen(keys[i]);
+
+                        if ((size_t) (tok_end - p) <= klen || strncmp(p, keys[i], klen) != 0)
+                                continue;
+                        len = tok_end - p - klen;
+                        if (len >= sizeof(num))
+                                return -EINVAL;
+                        memcpy(num, p + klen, len);
+                        num[len] = 0;
+                        if (i < 3) {
+                                if (parse_double(num, &avg[i]) < 0 || avg[i] < 0 || avg[i] > 100)
+                                        return -EINVAL;
+                        } else if (parse_u64(num, total) < 0)
+                                return -EINVAL;
+                        seen |= 1U << i;
+                        known = true;
+                        break;
+                }
+                if (!known)
+                        return -EINVAL;
+                p = tok_end;
+        }
+
+        return seen == 0xf ? 0 : -EINVAL;
+}
+
+int parse_pressure(const char *buf, PressureStats *ret) {
+        PressureStats ps = {};
+        bool some = false;
+
+        if (!buf)
+                return -EINVAL;
+
+        for (const char *line = buf; *line;) {
+                const char *eol = strchrnul(line, '\n');
+                double avg[3];
+                uint64_t total;
+
+                if (startswith(line, "some ")) {
+                        if (parse_pressure_line(line + 5, eol, avg, &total) < 0)
+                                return -EINVAL;
+                        ps.some_avg10 = avg[0];
+                        ps.some_avg60 = avg[1];
+                        ps.some_avg300 = avg[2];
+                        ps.some_total = total;
+                        some = true;
+                } else if (startswith(line, "full ")) {
+                        if (parse_pressure_line(line + 5, eol, avg, &total) < 0)
+                                return -EINVAL;
+                        ps.full_avg10 = avg[0];
+                        ps.full_avg60 = avg[1];
+                        ps.full_avg300 = avg[2];
+                        ps.full_total = total;
+                        ps.has_full = true;
+                } else if (eol != line)
+                        return -EINVAL;
+
+                line = *eol ? eol + 1 : eol;
+        }
+
+        if (!some)
+                return -EINVAL;
+        ps.valid = true;
+        *ret = ps;
+        return 0;
+}
+
+int parse_meminfo(const char *buf, HostSample *ret) {
+        static const struct {
+                const char *key;
+                size_t offset;
+        } fields[] = {
+                { "MemTotal:", offsetof(HostSample, mem_total) },
+                { "MemAvailable:", offsetof(HostSample, mem_available) },
+                { "SwapTotal:", offsetof(HostSample, swap_total) },
+                { "SwapFree:", offsetof(HostSample, swap_free) },
+        };
+        unsigned seen = 0;
+
+        if (!buf)
+                return -EINVAL;
+
+        for (const char *line = buf; *line;) {
+                const char *eol = strchrnul(line, '\n');
+
+                for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                        size_t klen = strlen(fields[i].key);
+                        const char *p;
+                        char num[32];
+                        size_t len;
+                        uint64_t v;
+
+                        if ((size_t) (eol - line) <= klen || strncmp(line, fields[i].key, klen) != 0)
+                                continue;
+                        p = line + klen;
+                        p += strspn(p, " ");
+                        len = strspn(p, "0123456789");
+                        if (len == 0 || len >= sizeof(num))
+                                return -EINVAL;
+                        memcpy(num, p, len);
+                        num[len] = 0;
+                        if (parse_u64(num, &v) < 0)
+                                return -EINVAL;
+                        p += len;
+                        /* Values are in kB ("kB" = KiB in the kernel's meminfo). */
+                        if (strncmp(p, " kB", 3) == 0)
+                                v = u64_mul_sat(v, 1024);
+                        memcpy((char *) ret + fields[i].offset, &v, sizeof(v));
+                        seen |= 1U << i;
+                        break;
+                }
+
+                line = *eol ? eol + 1 : eol;
+        }
+
+        /* MemAvailable is 3.14+; without MemTotal this is not meminfo. */
+        return (seen & 0x3) == 0x3 ? 0 : -EINVAL;
+}
