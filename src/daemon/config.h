@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * memmond.conf: systemd-style INI, one main file plus the *.conf files in memmond.conf.d
+ * drop-ins applied in lexical order. A loaded Config is immutable; reload
+ * builds a new one and swaps it only if it is valid.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "time-util.h"
+#include "util.h"
+
+/* Hard ceilings: config values above these are rejected, not clamped. */
+#define CONFIG_MAX_UNITS_LIMIT 100000U
+#define CONFIG_HISTORY_DEPTH_LIMIT 100000U
+#define CONFIG_MAX_GLOBS 64U
+#define CONFIG_MAX_OVERRIDES 256U
+#define CONFIG_MAX_FILE_SIZE (256U * 1024U)
+#define CONFIG_MAX_DROPINS 128U
+
+/* Per-unit alert rules; [Rules] gives defaults, [Unit:GLOB] sections override. */
+typedef struct RuleConfig {
+        double warning_percent;         /* of memory.max, or memory.high when no max; 0 = off */
+        double critical_percent;
+        double emergency_percent;
+        uint64_t warning_bytes;         /* absolute memory.current; 0 = off */
+        uint64_t critical_bytes;
+        double pressure_full_avg10;     /* PSI full avg10 percent; 0 = off */
+        usec_t hold_time;               /* condition must hold this long to fire */
+        usec_t clear_time;              /* and be gone this long to clear */
+        double clear_margin_percent;    /* hysteresis: clear below threshold - margin */
+        unsigned leak_confidence;       /* analysis confidence that raises a leak alert; 0 = off */
+        bool ignore;                    /* do not watch the unit at all */
+} RuleConfig;
+
+typedef struct UnitOverride {
+        char *glob;
+        RuleConfig rules;
+        uint32_t set;                   /* bit per RuleConfig field given in the section */
+} UnitOverride;
+
+typedef struct Config {
+        /* [Monitor] */
+        usec_t sample_interval;
+        usec_t stat_interval;           /* memory.stat and limits; the kernel flushes stat ~every 2 s */
+        usec_t rescan_interval;
+        usec_t analysis_interval;
+        unsigned history_depth;         /* raw samples per unit */
+        unsigned history_coarse_depth;  /* one-minute aggregates per unit */
+        unsigned max_units;
+        char **include;                 /* NULL-terminated globs on unit names */
+        char **exclude;
+        int log_level;
+        bool pressure_triggers;
+        usec_t pressure_trigger_stall;
+        usec_t pressure_trigger_window;
+
+        /* [Rules] */
+        RuleConfig rules;
+        double host_available_warning_percent;  /* MemAvailable below this % of MemTotal */
+        double host_available_critical_percent;
+        double host_pressure_full_avg10;
+        unsigned alerts_per_unit_per_hour;
+        unsigned alerts_per_hour;
+
+        UnitOverride *overrides;
+        size_t n_overrides;
+} Config;
+
+int config_new_default(Config **ret);
+Config *config_free(Config *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free);
+
+/*
+ * Loads main_path (missing is fine: defaults) and then every *.conf in
+ * dropin_dir. Each problem is logged as "file:line: reason"; any problem
+ * makes the whole load fail with -EINVAL so a bad edit never half-applies.
+ */
+int config_load(const char *main_path, const char *dropin_dir, Config **ret);
+
+/* Parses one file's text into c; path is used in messages only. */
+int config_parse_text(Config *c, const char *path, const char *text);
+
+/* Validates cross-field constraints after all files are applied. */
+int config_verify(const Config *c, const char *origin);
+
+/* The rules for one unit: defaults plus every matching [Unit:GLOB] in order. */
+void config_rules_for_unit(const Config *c, const char *unit, RuleConfig *ret);
+
+/* Include/exclude globs and Ignore=. */
+bool config_unit_wanted(const Config *c, const char *unit);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#undef NDEBUG
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "config.h"
+
+static void test_defaults(void) {
+        Config *c = NULL;
+        g_assert_cmpint(config_new_default(&c), ==, 0);
+        g_assert_cmpuint(c->sample_interval, ==, 5 * USEC_PER_SEC);
+        g_assert_cmpint(config_verify(c, "defaults"), ==, 0);
+        config_free(c);
+        g_assert_null(config_free(NULL));
+}
+
+static void test_parse_and_override(void) {
+        Config *c = NULL;
+        RuleConfig rc;
+
+        g_assert_cmpint(config_new_default(&c), ==, 0);
+        g_assert_cmpint(config_parse_text(c, "t.conf",
+                "# comment\n[Monitor]\nSampleInterval=1s\nInclude=*.service\nExclude=systemd-*\n"
+                "[Rules]\nWarningPercent=70%\nHoldTime=2s\n"
+                "[Unit:db*.service]\nWarningPercent=85\nCriticalPercent=92\n"
+                "[Unit:noisy.service]\nIgnore=yes\n"), ==, 0);
+        g_assert_cmpint(config_verify(c, "t.conf"), ==, 0);
+        g_assert_cmpuint(c->sample_interval, ==, USEC_PER_SEC);
+        config_rules_for_unit(c, "web.service", &rc);
+        g_assert_cmpfloat(rc.warning_percent, ==, 70);
+        g_assert_cmpuint(rc.hold_time, ==, 2 * USEC_PER_SEC);
+        config_rules_for_unit(c, "db1.service", &rc);
+        g_assert_cmpfloat(rc.warning_percent, ==, 85);
+        g_assert_cmpfloat(rc.critical_percent, ==, 92);
+        g_assert_cmpuint(rc.hold_time, ==, 2 * USEC_PER_SEC);     /* inherited */
+        g_assert_true(config_unit_wanted(c, "web.service"));
+        g_assert_false(config_unit_wanted(c, "noisy.service"));
+        g_assert_false(config_unit_wanted(c, "systemd-journald.service"));
+        g_assert_false(config_unit_wanted(c, "session-1.scope"));
+        config_free(c);
+}
+
+static void test_errors(void) {
+        static const char *const bad[] = {
+                "[Monitor]\nSampleInterval=fast\n",
+                "[Monitor]\nBogus=1\n",
+                "[Nope]\n",
+                "SampleInterval=1s\n",
+                "[Monitor]\nStatInterval=1s\n",
+                "[Monitor]\nMaxUnits=0\n",
+                "[Rules]\nWarningPercent=120\n",
+                "[Unit:x.service]\nAlertsPerHour=5\n",
+                "[Monitor\n",
+                "[Monitor]\nnovalue\n",
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+                Config *c = NULL;
+                g_assert_cmpint(config_new_default(&c), ==, 0);
+                g_assert_cmpint(config_parse_text(c, "bad.conf", bad[i]), ==, -EINVAL);
+                config_free(c);
+        }
+}
+
+static void test_verify(void) {
+        Config *c = NULL;
+        g_assert_cmpint(config_new_default(&c), ==, 0);
+        g_assert_cmpint(config_parse_text(c, "v.conf", "[Rules]\nWarningPercent=95\n"), ==, 0);
+        g_assert_cmpint(config_verify(c, "v.conf"), ==, -EINVAL);    /* warning above critical */
+        config_free(c);
+}
+
+static void test_load_dropins(void) {
+        g_autofree char *dir = g_dir_make_tmp("memmon-config-XXXXXX", NULL);
+        g_autofree char *main_path = g_build_filename(dir, "memmond.conf", NULL);
+        g_autofree char *dropins = g_build_filename(dir, "memmond.conf.d", NULL);
+        g_autofree char *d1 = g_build_filename(dropins, "10-a.conf", NULL);
+        g_autofree char *d2 = g_build_filename(dropins, "20-b.conf", NULL);
+        Config *c = NULL;
+
+        g_assert_nonnull(dir);
+        g_assert_cmpint(g_mkdir(dropins, 0755), ==, 0);
+        g_assert_true(g_file_set_contents(main_path, "[Monitor]\nSampleInterval=10s\n", -1, NULL));
+        g_assert_true(g_file_set_contents(d1, "[Monitor]\nSampleInterval=3s\n", -1, NULL));
+        g_assert_true(g_file_set_contents(d2, "[Monitor]\nSampleInterval=2s\n", -1, NULL));
+        g_assert_cmpint(config_load(main_path, dropins, &c), ==, 0);
+        g_assert_cmpuint(c->sample_interval, ==, 2 * USEC_PER_SEC);   /* last drop-in wins */
+        config_free(c);
+
+        /* One bad drop-in fails the whole load. */
+        g_assert_true(g_file_set_contents(d2, "[Monitor]\nSampleInterval=-2\n", -1, NULL));
+        c = NULL;
+        g_assert_cmpint(config_load(main_path, dropins, &c), ==, -EINVAL);
+        g_assert_null(c);
+
+        /* A missing main file means defaults. */
+        g_unlink(d1);
+        g_unlink(d2);
+        g_unlink(main_path);
+        g_assert_cmpint(config_load(main_path, dropins, &c), ==, 0);
+        g_assert_cmpuint(c->sample_interval, ==, 5 * USEC_PER_SEC);
+        config_free(c);
+        g_rmdir(dropins);
+        g_rmdir(dir);
+}
+
+int main(int argc, char *argv[]) {
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/config/defaults", test_defaults);
+        g_test_add_func("/config/parse-override", test_parse_and_override);
+        g_test_add_func("/config/errors", test_errors);
+        g_test_add_func("/config/verify", test_verify);
+        g_test_add_func("/config/load-dropins", test_load_dropins);
+        return g_test_run();
+}
