@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Inside the test VM (run by bench/vm-bench.sh through tests/system/run.sh):
+# 1,000 real units, then
+#   (a)/(b) the cost of reading their memory files (cgroup-read-bench),
+#   (c) memmond's RSS and CPU time per tick watching them.
+# Prints figures only; always exits 0 unless the set-up itself is impossible.
+#
+#   vm-bench-guest.sh [UNITS] [MEASURE_SECONDS] [INTERVAL_SECONDS]
+
+UNITS=${1:-1000}
+MEASURE=${2:-60}
+INTERVAL=${3:-5}
+P=${MEMMON_PAYLOAD:-/mnt/payload}
+export SYSTEMD_PAGER='' LC_ALL=C
+
+say() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+mem_mib() { awk '/MemAvailable/ { printf "%d", $2 / 1024 }' /proc/meminfo; }
+
+say "vm-bench: $UNITS units, measuring memmond for ${MEASURE}s at its default interval (${INTERVAL}s assumed)"
+say "kernel $(uname -r), $(systemctl --version | head -n1), $(nproc) CPUs, MemAvailable $(mem_mib) MiB"
+say "note: the VM runs under TCG (no KVM): absolute times are several times those of real hardware; ratios are the figure to read"
+
+# The units: instances of one template, placed directly in system.slice so
+# they look like any other service (system.slice/bench@N.service).
+mkdir -p /run/systemd/system
+cat >/run/systemd/system/bench@.service <<'EOF'
+[Unit]
+Description=memmon benchmark unit %i
+DefaultDependencies=no
+
+[Service]
+Slice=system.slice
+ExecStart=/bin/sleep infinity
+MemoryAccounting=yes
+EOF
+systemctl daemon-reload
+
+t0=$(date +%s.%N)
+for ((i = 1; i <= UNITS; i += 100)); do
+        names=()
+        for ((j = i; j < i + 100 && j <= UNITS; j++)); do names+=("bench@$j.service"); done
+        systemctl start "${names[@]}" || say "warning: starting some units failed"
+done
+t1=$(date +%s.%N)
+n=$(ls -d /sys/fs/cgroup/system.slice/bench@*.service 2>/dev/null | wc -l)
+say "started $n units in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; MemAvailable $(mem_mib) MiB"
+say "services in system.slice: $(ls -d /sys/fs/cgroup/system.slice/*.service | wc -l)"
+
+echo
+say "(a)/(b) reading memory.{current,events,stat,pressure,max} of every unit"
+"$P/bin/cgroup-read-bench" --passes 5 /sys/fs/cgroup/system.slice/*.service
+
+echo
+say "(c) memmond with $n units"
+if ! systemctl cat memmond.service >/dev/null 2>&1; then
+        say "memmond.service is not installed: skipping (c)"
+        exit 0
+fi
+t0=$(date +%s.%N)
+if ! timeout 120 systemctl start memmond.service; then
+        say "memmond failed to start:"
+        systemctl status --no-pager -l memmond.service | tail -n 20
+        journalctl -b --no-pager -u memmond.service | tail -n 20
+        exit 0
+fi
+t1=$(date +%s.%N)
+pid=$(systemctl show -p MainPID --value memmond.service)
+say "memmond (pid $pid) ready after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s: $(systemctl show -p StatusText --value memmond.service)"
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
+hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$pid/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+HZ=$(getconf CLK_TCK)
+
+say "settling for $((2 * INTERVAL)) s"
+sleep $((2 * INTERVAL))
+c0=$(cpu_ticks) r0=$(rss) w0=$(date +%s.%N)
+say "RSS at start of measurement: $r0 KiB"
+sleep "$MEASURE"
+c1=$(cpu_ticks) r1=$(rss) w1=$(date +%s.%N) h=$(hwm)
+if ! systemctl is-active --quiet memmond.service; then
+        say "memmond died during the measurement"
+        journalctl -b --no-pager -u memmond.service | tail -n 20
+        exit 0
+fi
+awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v iv="$INTERVAL" -v n="$n" \
+        -v r0="$r0" -v r1="$r1" -v h="$h" 'BEGIN {
+        wall = w1 - w0; cpu = (c1 - c0) / hz; ticks = wall / iv
+        printf "memmond over %.1f s (%d ticks at %d s): CPU %.2f s = %.2f %% of one CPU\n", wall, ticks, iv, cpu, 100 * cpu / wall
+        printf "CPU per tick: %.1f ms (%.1f us per unit per tick)\n", 1000 * cpu / ticks, 1e6 * cpu / ticks / n
+        printf "RSS: %d KiB at start, %d KiB at end (peak %d KiB), %.2f KiB per unit\n", r0, r1, h, r1 / n
+}'
+say "status: $(systemctl show -p StatusText --value memmond.service)"
+errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service | grep -v '^-- ' | wc -l)
+say "memmond entries with PRIORITY<=3 during the run: $errs"
+exit 0

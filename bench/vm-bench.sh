@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# memmon scale benchmark in the system-test VM: 1,000 real services,
+#   (a) cost of reading memory.{current,events,stat,pressure,max} per unit
+#       with open/read/close,
+#   (b) the same with held fds and pread (the floor), and the ratio,
+#   (c) memmond's RSS and CPU time per tick at its default interval.
+#
+#   bench/vm-bench.sh [UNITS [MEASURE_SECONDS [INTERVAL_SECONDS]]]
+#
+# Run as root from the repository root.  Reuses tests/system/run.sh (the cached
+# base image, memmond built in build-vm/).  Prints figures and never fails on
+# them; exits non-zero only if the VM could not run.  About 6-8 minutes.
+
+set -uo pipefail
+HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+SRC=${MESON_SOURCE_ROOT:-$(cd "$HERE/.." && pwd)}
+UNITS=${1:-1000}
+MEASURE=${2:-60}
+INTERVAL=${3:-5}
+
+# No test drop-in: memmond runs with its default configuration.
+exec "$SRC/tests/system/run.sh" \
+        --guest-script "$HERE/vm-bench-guest.sh" \
+        --guest-args "$UNITS $MEASURE $INTERVAL" \
+        --extra-bin "$HERE/cgroup-read-bench.c" \
+        --no-test-conf --memory 2048 --timeout 1500
