@@ -986,6 +986,20 @@ static double reclaimable_growth(const AnalysisPoint *pts, size_t first, size_t 
         return dt > 0 ? (hi - lo) / dt : 0.0;
 }
 
+/* Records the segment [start, n) in the verdict and, if long enough, loads it and finds its cycles. */
+static bool segment_load(const AnalysisPoint *pts, size_t start, size_t n, const AnalyserParams *p, Verdict *v,
+                         Series *s, double *scratch, double *ret_noise, Cycles *c) {
+        v->a.n_points = n - start;
+        v->a.window = pts[n - 1].t - pts[start].t;
+        if (n - start < p->min_points || v->a.window < p->min_span)
+                return false;
+
+        series_load(s, pts, start, n);
+        *ret_noise = series_noise(s, scratch);
+        cycles_find(s, p, *ret_noise, c);
+        return true;
+}
+
 /**
  * analyser_run() - classify one unit's memory history
  * @pts: points sorted by time (equal timestamps allowed), may be NULL if @n is 0
@@ -1036,14 +1050,8 @@ int analyser_run(const AnalysisPoint *pts, size_t n, const AnalysisLimits *lim,
         if (n == 0)
                 goto done;
         w0 = window_start(pts, n, p->window);
-        v.a.n_points = n - w0;
-        v.a.window = pts[n - 1].t - pts[w0].t;
-        if (n - w0 < p->min_points || v.a.window < p->min_span)
+        if (!segment_load(pts, w0, n, p, &v, &s, scratch, &noise, &c))
                 goto done;
-
-        series_load(&s, pts, w0, n);
-        noise = series_noise(&s, scratch);
-        cycles_find(&s, p, noise, &c);
 
         if (c.n_gradual < 2) {
                 restart = restart_find(&s, &c);
@@ -1052,13 +1060,8 @@ int analyser_run(const AnalysisPoint *pts, size_t n, const AnalysisLimits *lim,
                         uint64_t before = pts[s.idx[c.last_peak]].current;
 
                         v.a.restart_freed = before > pts[k].current ? before - pts[k].current : 0;
-                        v.a.n_points = n - k;
-                        v.a.window = pts[n - 1].t - pts[k].t;
-                        if (n - k < p->min_points || v.a.window < p->min_span)
+                        if (!segment_load(pts, k, n, p, &v, &s, scratch, &noise, &c))
                                 goto done;
-                        series_load(&s, pts, k, n);
-                        noise = series_noise(&s, scratch);
-                        cycles_find(&s, p, noise, &c);
                 }
         }
 
