@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyser.h"
 #include "config.h"
 #include "fileio.h"
 #include "log.h"
@@ -65,6 +66,11 @@ static const ConfigKey config_keys[] = {
         MON("PressureTriggers", VALUE_BOOLEAN, pressure_triggers, 0),
         MON("PressureTriggerStall", VALUE_DURATION, pressure_trigger_stall, 0),
         MON("PressureTriggerWindow", VALUE_DURATION, pressure_trigger_window, 0),
+        MON("AnalysisWindow", VALUE_DURATION, analysis_window, 0),
+        MON("AnalysisMinSpan", VALUE_DURATION, analysis_min_span, 0),
+        MON("SustainedSpan", VALUE_DURATION, analysis_sustained_span, 0),
+        MON("LeakSpan", VALUE_DURATION, analysis_leak_span, 0),
+        MON("MinGrowthPerMinute", VALUE_SIZE, analysis_min_growth, 0),
 
         RULE("WarningPercent", VALUE_PERCENT_OR_ZERO, warning_percent),
         RULE("CriticalPercent", VALUE_PERCENT_OR_ZERO, critical_percent),
@@ -103,6 +109,11 @@ int config_new_default(Config **ret) {
                 .pressure_triggers = true,
                 .pressure_trigger_stall = 200 * USEC_PER_MSEC,
                 .pressure_trigger_window = 2 * USEC_PER_SEC,
+                .analysis_window = 30 * USEC_PER_MINUTE,
+                .analysis_min_span = 2 * USEC_PER_MINUTE,
+                .analysis_sustained_span = 6 * USEC_PER_MINUTE,
+                .analysis_leak_span = 15 * USEC_PER_MINUTE,
+                .analysis_min_growth = 256 * 1024,
                 .rules = {
                         .warning_percent = 80,
                         .critical_percent = 90,
@@ -441,6 +452,13 @@ int config_verify(const Config *c, const char *origin) {
                           "(alerts fire when MemAvailable drops below them).", origin);
                 return -EINVAL;
         }
+        if (!(c->analysis_min_span <= c->analysis_sustained_span &&
+              c->analysis_sustained_span <= c->analysis_leak_span &&
+              c->analysis_leak_span <= c->analysis_window)) {
+                log_error("%s: analysis spans must satisfy AnalysisMinSpan <= SustainedSpan <= LeakSpan <= AnalysisWindow.",
+                          origin);
+                return -EINVAL;
+        }
         if (c->pressure_trigger_window < 500 * USEC_PER_MSEC || c->pressure_trigger_window > 10 * USEC_PER_SEC ||
             c->pressure_trigger_stall == 0 || c->pressure_trigger_stall >= c->pressure_trigger_window) {
                 log_error("%s: PressureTriggerWindow= must be 500ms..10s and PressureTriggerStall= below it "
@@ -602,4 +620,12 @@ bool config_unit_wanted(const Config *c, const char *unit) {
 
         config_rules_for_unit(c, unit, &rc);
         return !rc.ignore;
+}
+
+void config_analyser_params(const Config *c, AnalyserParams *p) {
+        p->window = c->analysis_window;
+        p->min_span = c->analysis_min_span;
+        p->sustained_span = c->analysis_sustained_span;
+        p->leak_span = c->analysis_leak_span;
+        p->min_growth_bytes_per_min = (double) c->analysis_min_growth;
 }

@@ -57,6 +57,11 @@ typedef struct Config {
         bool pressure_triggers;
         usec_t pressure_trigger_stall;
         usec_t pressure_trigger_window;
+        usec_t analysis_window;         /* see docs/ANALYSIS.md */
+        usec_t analysis_min_span;
+        usec_t analysis_sustained_span;
+        usec_t analysis_leak_span;
+        uint64_t analysis_min_growth;   /* bytes per minute below which growth is noise */
 
         /* [Rules] */
         RuleConfig rules;
@@ -89,6 +94,10 @@ int config_verify(const Config *c, const char *origin);
 
 /* The rules for one unit: defaults plus every matching [Unit:GLOB] in order. */
 void config_rules_for_unit(const Config *c, const char *unit, RuleConfig *ret);
+
+/* The analyser parameters the config sets; the rest stay at their defaults. */
+typedef struct AnalyserParams AnalyserParams;
+void config_analyser_params(const Config *c, AnalyserParams *p);
 
 /* Include/exclude globs and Ignore=. */
 bool config_unit_wanted(const Config *c, const char *unit);

@@ -88,6 +88,11 @@ int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *use
                         field(&f, "MESSAGE=%s: memory %.1f%% of memory.%s (%llu of %llu bytes), above the %s level of %.0f%%.",
                               who, 100.0 * (double) a->current / (double) a->limit, strempty(a->limit_name),
                               (unsigned long long) a->current, (unsigned long long) a->limit, sev, a->threshold_percent);
+                else if (a->kind == ALERT_LEAK)
+                        field(&f, "MESSAGE=%s: memory %s at %.2f MB/min (confidence %u%%)%s%s.",
+                              who, strempty(a->pattern), a->growth_bytes_per_min / 1e6, a->confidence,
+                              a->time_to_limit != USEC_INFINITY ? ", forecast to reach memory." : "",
+                              a->time_to_limit != USEC_INFINITY ? strempty(a->forecast_limit) : "");
                 else if (a->kind == ALERT_OOM_KILL)
                         field(&f, "MESSAGE=%s: the kernel OOM killer killed a process (%llu kills so far).",
                               who, (unsigned long long) a->oom_kill_count);
@@ -121,7 +126,52 @@ int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *use
                 field(&f, "MEMMON_OOM_KILL_COUNT=%llu", (unsigned long long) a->oom_kill_count);
         if (a->kind == ALERT_LIMIT_HIT)
                 field(&f, "MEMMON_MAX_EVENTS=%llu", (unsigned long long) a->max_events);
+        if (a->kind == ALERT_LEAK) {
+                field(&f, "MEMMON_PATTERN=%s", strempty(a->pattern));
+                field(&f, "MEMMON_CONFIDENCE=%u", a->confidence);
+                field(&f, "MEMMON_GROWTH_BYTES_PER_MIN=%.0f", a->growth_bytes_per_min);
+                field(&f, "MEMMON_WINDOW_USEC=%llu", (unsigned long long) a->window);
+                if (a->time_to_limit != USEC_INFINITY) {
+                        field(&f, "MEMMON_TIME_TO_LIMIT_USEC=%llu", (unsigned long long) a->time_to_limit);
+                        field(&f, "MEMMON_FORECAST_LIMIT=%s", strempty(a->forecast_limit));
+                }
+        }
         field(&f, "MEMMON_DURATION_USEC=%llu", (unsigned long long) a->held);
 
+        return (sink ?: sink_journal)(f.iov, f.n, userdata);
+}
+
+int journal_send_suppressed(const char *unit, unsigned n, unsigned burst, usec_t interval,
+                            JournalSink sink, void *userdata) {
+        char d[FORMAT_DURATION_MAX];
+        Fields f = { .n = 0 };
+
+        format_duration(d, sizeof d, interval);
+        field(&f, "MESSAGE=%s: %u alert%s suppressed: the budget is %u per %s.",
+              unit ?: "all units", n, n == 1 ? " was" : "s were", burst, d);
+        field(&f, "MESSAGE_ID=%s", MEMMON_MESSAGE_ALERTS_SUPPRESSED);
+        field(&f, "PRIORITY=%d", LOG_WARNING);
+        if (unit)
+                field(&f, "UNIT=%s", unit);
+        field(&f, "MEMMON_SUPPRESSED=%u", n);
+        field(&f, "MEMMON_BUDGET=%u", burst);
+        field(&f, "MEMMON_BUDGET_INTERVAL_USEC=%llu", (unsigned long long) interval);
+        return (sink ?: sink_journal)(f.iov, f.n, userdata);
+}
+
+int journal_send_ready(const char *version, size_t n_units, usec_t sample_interval,
+                       bool psi_triggers, JournalSink sink, void *userdata) {
+        char d[FORMAT_DURATION_MAX];
+        Fields f = { .n = 0 };
+
+        format_duration(d, sizeof d, sample_interval);
+        field(&f, "MESSAGE=memmond %s watching %zu units, sampling every %s%s.",
+              version, n_units, d, psi_triggers ? ", with PSI triggers" : "");
+        field(&f, "MESSAGE_ID=%s", MEMMON_MESSAGE_DAEMON_READY);
+        field(&f, "PRIORITY=%d", LOG_INFO);
+        field(&f, "MEMMON_VERSION=%s", version);
+        field(&f, "MEMMON_UNITS=%zu", n_units);
+        field(&f, "MEMMON_SAMPLE_INTERVAL_USEC=%llu", (unsigned long long) sample_interval);
+        field(&f, "MEMMON_PSI_TRIGGERS=%d", psi_triggers);
         return (sink ?: sink_journal)(f.iov, f.n, userdata);
 }

@@ -36,6 +36,13 @@ typedef struct Alert {
         uint64_t threshold_bytes;
         double psi_full_avg10, psi_some_avg10;
         uint64_t oom_kill_count, max_events;
+        /* ALERT_LEAK: the analyser's verdict */
+        const char *pattern;
+        unsigned confidence;
+        double growth_bytes_per_min;
+        usec_t time_to_limit;           /* USEC_INFINITY: no forecast */
+        const char *forecast_limit;     /* "max", "high", "host" */
+        usec_t window;
 } Alert;
 
 const char *alert_kind_to_string(AlertKind k);
@@ -45,3 +52,11 @@ typedef int (*JournalSink)(const struct iovec *iov, int n, void *userdata);
 
 /* Builds the entry and hands it to sink (NULL: the journal). Returns the sink's result. */
 int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *userdata);
+
+/* "n alerts for unit (NULL: all units) were suppressed by the budget of burst per hour". */
+int journal_send_suppressed(const char *unit, unsigned n, unsigned burst, usec_t interval,
+                            JournalSink sink, void *userdata);
+
+/* The daemon's start entry (MEMMON_MESSAGE_DAEMON_READY). */
+int journal_send_ready(const char *version, size_t n_units, usec_t sample_interval,
+                       bool psi_triggers, JournalSink sink, void *userdata);

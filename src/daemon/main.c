@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * memmond entry point: argument parsing and the offline modes. The sampling
- * loop (sd-event manager) is not written yet; see docs/ARCHITECTURE.md.
+ * memmond entry point: argument parsing, the offline modes, and handing a
+ * loaded config to the manager (manager.c) for the loop.
  */
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
 
 #include "memmon-build.h"
 #include "analyze-file.h"
 #include "config.h"
 #include "log.h"
+#include "manager.h"
 
 static const char *arg_config = MEMMON_CONF_FILE;
 static const char *arg_config_dir = MEMMON_CONF_DIR;
+static const char *arg_cgroup_root = NULL;
+static const char *arg_proc_root = NULL;
 
 static void help(void) {
         printf("memmond [OPTIONS...]\n\n"
@@ -27,12 +32,15 @@ static void help(void) {
                "     --config-dir=PATH   Drop-in directory (default %s)\n"
                "     --check-config      Validate the configuration and exit\n"
                "     --analyze=FILE      Classify a recorded series (CSV or JSON) and exit\n"
-               "     --json              With --analyze: print JSON\n",
+               "     --json              With --analyze: print JSON\n"
+               "     --cgroup-root=PATH  Use this cgroup v2 tree instead of discovering it\n"
+               "     --proc-root=PATH    Read meminfo and pressure from here (default /proc)\n",
                MEMMON_CONF_FILE, MEMMON_CONF_DIR);
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_CONFIG, ARG_CONFIG_DIR, ARG_CHECK_CONFIG, ARG_ANALYZE, ARG_JSON };
+        enum { ARG_VERSION = 0x100, ARG_CONFIG, ARG_CONFIG_DIR, ARG_CHECK_CONFIG, ARG_ANALYZE, ARG_JSON,
+               ARG_CGROUP_ROOT, ARG_PROC_ROOT };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -41,6 +49,8 @@ int main(int argc, char *argv[]) {
                 { "check-config", no_argument, NULL, ARG_CHECK_CONFIG },
                 { "analyze", required_argument, NULL, ARG_ANALYZE },
                 { "json", no_argument, NULL, ARG_JSON },
+                { "cgroup-root", required_argument, NULL, ARG_CGROUP_ROOT },
+                { "proc-root", required_argument, NULL, ARG_PROC_ROOT },
                 {}
         };
         _cleanup_(config_freep) Config *config = NULL;
@@ -71,6 +81,12 @@ int main(int argc, char *argv[]) {
                 case ARG_JSON:
                         json = true;
                         break;
+                case ARG_CGROUP_ROOT:
+                        arg_cgroup_root = optarg;
+                        break;
+                case ARG_PROC_ROOT:
+                        arg_proc_root = optarg;
+                        break;
                 default:
                         return EXIT_FAILURE;
                 }
@@ -92,6 +108,25 @@ int main(int argc, char *argv[]) {
                 return EXIT_SUCCESS;
         }
 
-        log_error("The monitoring loop is not implemented yet; only --check-config and --analyze work.");
-        return EXIT_FAILURE;
+        ManagerOptions o = {
+                .config_file = arg_config,
+                .config_dir = arg_config_dir,
+                .cgroup_root = arg_cgroup_root,
+                .proc_root = arg_proc_root,
+        };
+        _cleanup_(manager_freep) Manager *m = NULL;
+
+        r = manager_new(&o, config, &m);
+        if (r < 0) {
+                (void) sd_notifyf(false, "STATUS=Failed to start: %s\nERRNO=%i", strerror(-r), -r);
+                return EXIT_FAILURE;
+        }
+        TAKE_PTR(config); /* owned by the manager now */
+
+        r = manager_run(m);
+        if (r < 0) {
+                log_error_errno(r, "Event loop failed: %m");
+                return EXIT_FAILURE;
+        }
+        return EXIT_SUCCESS;
 }

@@ -31,3 +31,17 @@ bool ratelimit_below(RateLimit *rl, usec_t now, unsigned *ret_suppressed) {
         rl->suppressed++;
         return false;
 }
+
+unsigned ratelimit_take_expired(RateLimit *rl, usec_t now) {
+        unsigned n;
+
+        if (!rl->started || rl->suppressed == 0)
+                return 0;
+        if (now >= rl->begin && now - rl->begin < rl->interval)
+                return 0;
+        n = rl->suppressed;
+        rl->started = false;
+        rl->suppressed = 0;
+        rl->num = 0;
+        return n;
+}

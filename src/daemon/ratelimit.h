@@ -28,3 +28,9 @@ typedef struct RateLimit {
  * previous window refused, so the caller can report them once.
  */
 bool ratelimit_below(RateLimit *rl, usec_t now, unsigned *ret_suppressed);
+
+/*
+ * If the window has ended with refusals, returns their number and closes the
+ * window, so a quiet unit's suppressed alerts are still reported.
+ */
+unsigned ratelimit_take_expired(RateLimit *rl, usec_t now);

@@ -6,6 +6,7 @@
  * transfer, array sizes. No daemon state lives here.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,6 +59,12 @@
 
 static inline void freep(void *p) {
         free(*(void **) p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
 }
 
 static inline void strv_free(char **l) {

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Discovery only runs at start and on rescans, never on the sampling path, so
+ * it may use libcgroup and directory walks freely. The walk is bounded in
+ * depth and in units so a hostile tree cannot make it unbounded.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "fileio.h"
+#include "log.h"
+
+#define CGROUP_MAX_DEPTH 16
+#define CGROUP_PATH_MAX 1024
+
+static bool endswith(const char *s, const char *suffix) {
+        size_t a = strlen(s), b = strlen(suffix);
+        return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+bool cgroup_name_is_unit(const char *name) {
+        return (endswith(name, ".service") && strlen(name) > strlen(".service")) ||
+               (endswith(name, ".scope") && strlen(name) > strlen(".scope"));
+}
+
+static bool controllers_have_memory(const char *buf) {
+        const char *p = buf;
+        size_t n = strlen("memory");
+
+        while ((p = strstr(p, "memory"))) {
+                bool start = p == buf || p[-1] == ' ';
+                bool end = p[n] == '\0' || p[n] == ' ' || p[n] == '\n';
+                if (start && end)
+                        return true;
+                p += n;
+        }
+        return false;
+}
+
+int cgroup_check_root(int root_fd, const char *root) {
+        char buf[512];
+        int r;
+
+        r = read_file_at(root_fd, "cgroup.controllers", buf, sizeof buf, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Cannot read %s/cgroup.controllers: %m", root);
+        if (!controllers_have_memory(buf))
+                return log_error_errno(EOPNOTSUPP,
+                                       "The memory controller is not enabled on the cgroup v2 hierarchy at %s "
+                                       "(cgroup.controllers: %s).", root, buf);
+        return 0;
+}
+
+int cgroup_find_memory_root(char **ret) {
+        _cleanup_free_ char *mnt = NULL;
+        struct statfs fs;
+        int r;
+
+        r = cgroup_init();
+        if (r != 0)
+                return log_error_errno(EOPNOTSUPP, "Cannot discover cgroup mounts: %s.", cgroup_strerror(r));
+
+        r = cgroup_get_subsys_mount_point("memory", &mnt);
+        if (r != 0 || !mnt)
+                return log_error_errno(EOPNOTSUPP,
+                                       "No cgroup hierarchy carries the memory controller (%s). "
+                                       "memmond needs cgroup v2 with the memory controller "
+                                       "(boot with systemd.unified_cgroup_hierarchy=1).",
+                                       r != 0 ? cgroup_strerror(r) : "no mount point");
+
+        if (statfs(mnt, &fs) < 0)
+                return log_error_errno(errno, "Cannot statfs %s: %m", mnt);
+        if (fs.f_type != CGROUP2_SUPER_MAGIC)
+                return log_error_errno(EOPNOTSUPP,
+                                       "The memory controller is mounted at %s as cgroup v1. memmond needs "
+                                       "the cgroup v2 memory controller; this host runs a v1 or hybrid "
+                                       "hierarchy (boot with systemd.unified_cgroup_hierarchy=1).", mnt);
+
+        *ret = TAKE_PTR(mnt);
+        return 0;
+}
+
+typedef struct Walk {
+        const Config *config;
+        CgroupUnitFunc unit_cb;
+        CgroupSliceFunc slice_cb;
+        void *userdata;
+        CgroupScanStats stats;
+        char path[CGROUP_PATH_MAX];
+} Walk;
+
+static int walk_dir(Walk *w, int dir_fd, size_t path_len, unsigned depth) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        int fd, r;
+
+        if (depth > CGROUP_MAX_DEPTH)
+                return 0;
+
+        fd = openat(dir_fd, w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ENOENT || errno == ENODEV ? 0 : -errno; /* vanished: fine */
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+
+        if (w->slice_cb) {
+                r = w->slice_cb(w->path, w->userdata);
+                if (r < 0)
+                        return r;
+        }
+        w->stats.slices++;
+
+        for (struct dirent *de; (errno = 0, de = readdir(d)); ) {
+                bool is_slice, is_unit;
+                struct stat st;
+                int k;
+
+                if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+                        continue;
+                if (de->d_name[0] == '.')
+                        continue;
+
+                is_slice = endswith(de->d_name, ".slice");
+                is_unit = cgroup_name_is_unit(de->d_name);
+                if (!is_slice && !is_unit)
+                        continue;
+
+                k = snprintf(w->path + path_len, sizeof w->path - path_len, "/%s", de->d_name);
+                if (k < 0 || (size_t) k >= sizeof w->path - path_len) {
+                        w->path[path_len] = '\0';
+                        continue; /* absurdly deep; cannot be a real unit */
+                }
+
+                if (is_slice) {
+                        r = walk_dir(w, dir_fd, path_len + k, depth + 1);
+                        w->path[path_len] = '\0';
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+
+                if (fstatat(dir_fd, w->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
+                        w->path[path_len] = '\0';
+                        continue;
+                }
+
+                if (!config_unit_wanted(w->config, de->d_name))
+                        w->stats.skipped++;
+                else if (w->stats.units >= w->config->max_units)
+                        w->stats.over_limit++;
+                else {
+                        CgroupEntry e = {
+                                .name = w->path + path_len + 1,
+                                .path = w->path,
+                                .id = (uint64_t) st.st_ino,
+                        };
+                        w->stats.units++;
+                        r = w->unit_cb(&e, w->userdata);
+                        if (r < 0) {
+                                w->path[path_len] = '\0';
+                                return r;
+                        }
+                }
+                w->path[path_len] = '\0';
+        }
+        return errno == ENODEV || errno == ENOENT ? 0 : -errno;
+}
+
+int cgroup_scan(int root_fd, const Config *c,
+                CgroupUnitFunc unit_cb, CgroupSliceFunc slice_cb, void *userdata,
+                CgroupScanStats *ret_stats) {
+        static const char *const tops[] = { "system.slice", "user.slice" };
+        Walk w = {
+                .config = c,
+                .unit_cb = unit_cb,
+                .slice_cb = slice_cb,
+                .userdata = userdata,
+        };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(tops); i++) {
+                size_t n = strlen(tops[i]);
+                memcpy(w.path, tops[i], n + 1);
+                r = walk_dir(&w, root_fd, n, 0);
+                if (r < 0)
+                        return r;
+        }
+        if (ret_stats)
+                *ret_stats = w.stats;
+        return 0;
+}

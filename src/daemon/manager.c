@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * One sample timer drives everything periodic (host, units, analysis);
+ * inotify and PSI triggers only make things happen sooner. Units are found
+ * by rescans, which run at RescanInterval and shortly after any slice
+ * directory changes, so a new unit is watched within a fraction of a second.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <search.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <systemd/sd-daemon.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "manager.h"
+#include "memmon-build.h"
+
+/* Slice changes come in bursts (a unit start creates several dirs): coalesce. */
+#define RESCAN_SOON_DELAY (50 * USEC_PER_MSEC)
+
+static void free_nothing(void *p) {
+}
+
+static int unit_compare(const void *a, const void *b) {
+        return strcmp(((const Unit *) a)->name, ((const Unit *) b)->name);
+}
+
+Unit *manager_get_unit(Manager *m, const char *name) {
+        Unit key = { .name = (char *) name };
+        Unit **found = tfind(&key, &m->units_by_name, unit_compare);
+
+        return found ? *found : NULL;
+}
+
+unsigned manager_active_alerts(const Manager *m) {
+        unsigned n = alert_slots_active(m->host_alerts.slot);
+
+        for (size_t i = 0; i < m->n_units; i++)
+                n += unit_active_alerts(m->units[i]);
+        return n;
+}
+
+void manager_deliver(Manager *m, AlertSlot slots[static _ALERT_KIND_MAX], RateLimit *budget,
+                     const AlertChange *ch, size_t n, usec_t now) {
+        for (size_t i = 0; i < n; i++)
+                (void) alert_log_deliver(m->alerts, &slots[ch[i].alert.kind], budget, &ch[i], now);
+}
+
+static int manager_add_unit(Manager *m, const CgroupEntry *e) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        Unit **slot;
+        int r;
+
+        if (m->n_units >= m->config->max_units)
+                return 0;
+
+        if (m->n_units == m->n_units_allocated) {
+                size_t k = MAX(m->n_units_allocated * 2, (size_t) 64);
+                Unit **a = reallocarray(m->units, k, sizeof *a);
+                if (!a)
+                        return log_oom();
+                m->units = a;
+                m->n_units_allocated = k;
+        }
+
+        r = unit_new(m, e->name, e->path, e->id, m->started, &u);
+        if (r == -ENODEV || r == -ENOENT)
+                return 0; /* vanished while we looked: normal */
+        if (r < 0)
+                return log_warning_errno(r, "Cannot watch %s: %m", e->name);
+
+        slot = tsearch(u, &m->units_by_name, unit_compare);
+        if (!slot)
+                return log_oom();
+        if (*slot != u)
+                return 0; /* same name twice in the tree (nested slices): keep the first */
+
+        m->units[m->n_units++] = u;
+        u->seen = true;
+        log_debug("Watching %s (%s).", u->name, u->path);
+
+        /* A first sample right away, so a unit that dies young is still seen. */
+        r = unit_sample(TAKE_PTR(u), now_usec(CLOCK_MONOTONIC));
+        (void) r;
+        return 0;
+}
+
+static void manager_remove_unit_at(Manager *m, size_t i, usec_t now) {
+        Unit *u = m->units[i];
+
+        unit_vanish(u, now);
+        tdelete(u, &m->units_by_name, unit_compare);
+        m->units[i] = m->units[--m->n_units];
+        unit_free(u);
+}
+
+static int on_scan_unit(const CgroupEntry *e, void *userdata) {
+        Manager *m = userdata;
+        Unit *u = manager_get_unit(m, e->name);
+        int r;
+
+        if (!u)
+                return manager_add_unit(m, e);
+
+        if (u->seen)
+                return 0; /* duplicate name */
+        u->seen = true;
+        if (u->cgroup_id != e->id) {
+                r = unit_reopen(u, e->id);
+                if (r < 0)
+                        u->seen = false; /* let the sweep drop it */
+        }
+        return 0;
+}
+
+static int on_slice_changed(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        Manager *m = userdata;
+
+        if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_IGNORED | IN_DELETE_SELF))
+                manager_rescan_soon(m);
+        return 0;
+}
+
+static int on_scan_slice(const char *path, void *userdata) {
+        Manager *m = userdata;
+        char p[4096];
+        int r;
+
+        for (size_t i = 0; i < m->n_slices; i++)
+                if (streq(m->slices[i].path, path)) {
+                        m->slices[i].seen = true;
+                        return 0;
+                }
+
+        if (m->n_slices >= MANAGER_MAX_SLICES)
+                return 0; /* still scanned at RescanInterval, just not watched */
+
+        if (m->n_slices == m->n_slices_allocated) {
+                size_t k = MAX(m->n_slices_allocated * 2, (size_t) 16);
+                SliceWatch *a = reallocarray(m->slices, k, sizeof *a);
+                if (!a)
+                        return log_oom();
+                m->slices = a;
+                m->n_slices_allocated = k;
+        }
+
+        SliceWatch *w = &m->slices[m->n_slices];
+        *w = (SliceWatch) { .seen = true };
+        w->path = strdup(path);
+        if (!w->path)
+                return log_oom();
+
+        snprintf(p, sizeof p, "%s/%s", m->cgroup_root, path);
+        r = sd_event_add_inotify(m->event, &w->source, p,
+                                 IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW,
+                                 on_slice_changed, m);
+        if (r < 0) {
+                free(w->path);
+                if (r == -ENOENT)
+                        return 0;
+                return log_warning_errno(r, "Cannot watch %s for new units: %m", p);
+        }
+        m->n_slices++;
+        return 0;
+}
+
+static void update_status(Manager *m) {
+        char s[sizeof m->status];
+
+        snprintf(s, sizeof s, "Watching %zu units, %u active alerts", m->n_units, manager_active_alerts(m));
+        if (streq(s, m->status))
+                return;
+        memcpy(m->status, s, sizeof s);
+        (void) sd_notifyf(false, "STATUS=%s", s);
+}
+
+int manager_rescan(Manager *m) {
+        CgroupScanStats st = {};
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        int r;
+
+        for (size_t i = 0; i < m->n_units; i++)
+                m->units[i]->seen = false;
+        for (size_t i = 0; i < m->n_slices; i++)
+                m->slices[i].seen = false;
+
+        r = cgroup_scan(m->root_fd, m->config, on_scan_unit, on_scan_slice, m, &st);
+        if (r < 0) {
+                /* Keep what we have; the next rescan may succeed. */
+                log_warning_errno(r, "Scanning %s failed: %m", m->cgroup_root);
+                for (size_t i = 0; i < m->n_units; i++)
+                        m->units[i]->seen = true;
+                return r;
+        }
+
+        for (size_t i = m->n_units; i > 0; i--)
+                if (!m->units[i - 1]->seen)
+                        manager_remove_unit_at(m, i - 1, now);
+
+        for (size_t i = m->n_slices; i > 0; i--) {
+                SliceWatch *w = &m->slices[i - 1];
+                if (w->seen)
+                        continue;
+                sd_event_source_disable_unref(w->source);
+                free(w->path);
+                m->slices[i - 1] = m->slices[--m->n_slices];
+        }
+
+        if (st.over_limit > 0 && st.over_limit != m->units_over_limit)
+                log_warning("%zu units are not watched: MaxUnits=%u reached.", st.over_limit, m->config->max_units);
+        m->units_over_limit = st.over_limit;
+
+        update_status(m);
+        return 0;
+}
+
+static int on_rescan_soon(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) manager_rescan(userdata);
+        return 0;
+}
+
+void manager_rescan_soon(Manager *m) {
+        int enabled = SD_EVENT_OFF;
+        int r;
+
+        if (!m->rescan_soon) {
+                r = sd_event_add_time_relative(m->event, &m->rescan_soon, CLOCK_MONOTONIC, RESCAN_SOON_DELAY,
+                                               10 * USEC_PER_MSEC, on_rescan_soon, m);
+                if (r < 0) {
+                        log_warning_errno(r, "Cannot schedule a rescan: %m");
+                        return;
+                }
+                (void) sd_event_source_set_enabled(m->rescan_soon, SD_EVENT_ONESHOT);
+                return;
+        }
+        (void) sd_event_source_get_enabled(m->rescan_soon, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return; /* already pending */
+        (void) sd_event_source_set_time_relative(m->rescan_soon, RESCAN_SOON_DELAY);
+        (void) sd_event_source_set_enabled(m->rescan_soon, SD_EVENT_ONESHOT);
+}
+
+static void sample_host(Manager *m, usec_t now) {
+        AlertChange ch[ALERT_CHANGES_MAX];
+        size_t n;
+        int r;
+
+        r = sampler_read_host(&m->host_files, &m->host);
+        if (r < 0) {
+                log_debug_errno(r, "Cannot read host memory figures: %m");
+                return;
+        }
+        m->host.timestamp = now;
+        m->has_host = true;
+
+        n = evaluate_host(&m->host_alerts, m->config, &m->host, now, ch);
+        manager_deliver(m, m->host_alerts.slot, NULL, ch, n, now);
+}
+
+static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        bool analyse;
+        bool gone = false;
+
+        sample_host(m, now);
+
+        analyse = m->last_analysis == 0 || now - m->last_analysis >= m->config->analysis_interval;
+        for (size_t i = 0; i < m->n_units; i++) {
+                Unit *u = m->units[i];
+                int r = unit_sample(u, now);
+                if (r == -ENODEV) {
+                        u->seen = false;
+                        gone = true;
+                        continue;
+                }
+                if (analyse)
+                        (void) unit_analyse(u, now);
+                alert_log_flush_suppressed(m->alerts, u->name, &u->budget, now);
+        }
+        alert_log_flush_suppressed(m->alerts, NULL, &m->alerts->global, now);
+        if (analyse)
+                m->last_analysis = now;
+
+        if (gone)
+                for (size_t i = m->n_units; i > 0; i--)
+                        if (!m->units[i - 1]->seen)
+                                manager_remove_unit_at(m, i - 1, now);
+
+        m->n_ticks++;
+        m->tick_usec_total += now_usec(CLOCK_MONOTONIC) - now;
+        update_status(m);
+
+        return sd_event_source_set_time_relative(s, m->config->sample_interval);
+}
+
+static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_rescan(m);
+        return sd_event_source_set_time_relative(s, m->config->rescan_interval);
+}
+
+int manager_reload(Manager *m) {
+        _cleanup_(config_freep) Config *c = NULL;
+        Config *old;
+        int r;
+
+        (void) sd_notifyf(false, "RELOADING=1\nSTATUS=Reloading configuration");
+        r = config_load(m->options.config_file, m->options.config_dir, &c);
+        if (r < 0) {
+                log_error_errno(r, "Reloading the configuration failed; the previous configuration stays in effect.");
+                (void) sd_notify(false, "READY=1");
+                m->status[0] = '\0';
+                update_status(m);
+                return r;
+        }
+
+        old = m->config;
+        m->config = TAKE_PTR(c);
+        config_free(old);
+
+        log_set_max_level(m->config->log_level);
+        alert_log_set_budget(m->alerts, m->config->alerts_per_hour);
+        for (size_t i = 0; i < m->n_units; i++)
+                unit_update_rules(m->units[i], m->config);
+
+        /* New intervals take effect from now. */
+        (void) sd_event_source_set_time_relative(m->sample_timer, m->config->sample_interval);
+        (void) sd_event_source_set_time_relative(m->rescan_timer, m->config->rescan_interval);
+        (void) manager_rescan(m);
+
+        log_info("Configuration reloaded (HistoryDepth= applies to units seen from now on).");
+        (void) sd_notify(false, "READY=1");
+        m->status[0] = '\0';
+        update_status(m);
+        return 0;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) manager_reload(userdata);
+        return 0;
+}
+
+static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        log_info("Received %s, exiting.", strsignal((int) si->ssi_signo));
+        (void) sd_notify(false, "STOPPING=1\nSTATUS=Shutting down");
+        return sd_event_exit(m->event, 0);
+}
+
+static void raise_nofile_limit(void) {
+        struct rlimit rl;
+
+        /* About 10 fds per unit: take the hard limit the service manager granted. */
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+                return;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                log_debug_errno(errno, "Cannot raise RLIMIT_NOFILE: %m");
+}
+
+int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        sigset_t mask;
+        int r;
+
+        m = calloc(1, sizeof *m);
+        if (!m)
+                return log_oom();
+        m->options = *o;
+        m->root_fd = -1;
+        m->host_files = (HostFiles) HOST_FILES_INIT;
+        m->psi_triggers = true;
+        m->host_alerts = (HostAlertState) {
+                .available = LEVEL_STATE_INIT,
+                .pressure = LEVEL_STATE_INIT,
+        };
+
+        raise_nofile_limit();
+
+        if (o->cgroup_root)
+                m->cgroup_root = strdup(o->cgroup_root);
+        else {
+                r = cgroup_find_memory_root(&m->cgroup_root);
+                if (r < 0)
+                        return r;
+        }
+        m->proc_root = strdup(o->proc_root ?: "/proc");
+        if (!m->cgroup_root || !m->proc_root)
+                return log_oom();
+
+        m->root_fd = open(m->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (m->root_fd < 0)
+                return log_error_errno(errno, "Cannot open the cgroup root %s: %m", m->cgroup_root);
+        r = cgroup_check_root(m->root_fd, m->cgroup_root);
+        if (r < 0)
+                return r;
+
+        r = host_files_open(&m->host_files, m->proc_root);
+        if (r < 0)
+                return log_error_errno(r, "Cannot open %s/meminfo: %m", m->proc_root);
+
+        r = alert_log_new(&m->alerts, MANAGER_ALERT_LOG_SIZE, config->alerts_per_hour);
+        if (r < 0)
+                return log_oom();
+
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return log_error_errno(r, "Cannot allocate the event loop: %m");
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return log_error_errno(errno, "Cannot block signals: %m");
+
+        r = sd_event_add_signal(m->event, &m->sigterm, SIGTERM, on_exit_signal, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, &m->sigint, SIGINT, on_exit_signal, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, &m->sighup, SIGHUP, on_sighup, m);
+        if (r < 0)
+                return log_error_errno(r, "Cannot watch signals: %m");
+
+        /* WATCHDOG=1 at half of WatchdogSec=, from the loop itself, so a hung loop is noticed. */
+        r = sd_event_set_watchdog(m->event, true);
+        if (r < 0)
+                log_warning_errno(r, "Cannot enable the watchdog: %m");
+
+        m->config = config;
+        log_set_max_level(config->log_level);
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+
+        for (size_t i = 0; i < m->n_units; i++)
+                unit_free(m->units[i]);
+        free(m->units);
+        tdestroy(m->units_by_name, free_nothing); /* the units were freed above */
+        for (size_t i = 0; i < m->n_slices; i++) {
+                sd_event_source_disable_unref(m->slices[i].source);
+                free(m->slices[i].path);
+        }
+        free(m->slices);
+
+        sd_event_source_disable_unref(m->sample_timer);
+        sd_event_source_disable_unref(m->rescan_timer);
+        sd_event_source_disable_unref(m->rescan_soon);
+        sd_event_source_disable_unref(m->sigterm);
+        sd_event_source_disable_unref(m->sigint);
+        sd_event_source_disable_unref(m->sighup);
+        sd_event_unref(m->event);
+
+        alert_log_free(m->alerts);
+        host_files_close(&m->host_files);
+        safe_close(m->root_fd);
+        free(m->cgroup_root);
+        free(m->proc_root);
+        config_free(m->config);
+        free(m);
+        return NULL;
+}
+
+int manager_run(Manager *m) {
+        int r;
+
+        r = manager_rescan(m);
+        if (r < 0)
+                return r;
+        m->started = true;
+
+        r = sd_event_add_time_relative(m->event, &m->sample_timer, CLOCK_MONOTONIC, 0,
+                                       m->config->sample_interval / 50, on_sample, m);
+        if (r < 0)
+                return log_error_errno(r, "Cannot add the sample timer: %m");
+        (void) sd_event_source_set_enabled(m->sample_timer, SD_EVENT_ON);
+
+        r = sd_event_add_time_relative(m->event, &m->rescan_timer, CLOCK_MONOTONIC, m->config->rescan_interval,
+                                       m->config->rescan_interval / 10, on_rescan, m);
+        if (r < 0)
+                return log_error_errno(r, "Cannot add the rescan timer: %m");
+        (void) sd_event_source_set_enabled(m->rescan_timer, SD_EVENT_ON);
+
+        r = journal_send_ready(PACKAGE_VERSION, m->n_units, m->config->sample_interval,
+                               m->psi_triggers && m->config->pressure_triggers, NULL, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Cannot write the start entry to the journal: %m");
+        log_info("Watching %zu units under %s%s.", m->n_units, m->cgroup_root,
+                 m->psi_triggers && m->config->pressure_triggers ? ", PSI triggers armed" : "");
+        m->status[0] = '\0';
+        (void) sd_notify(false, "READY=1");
+        update_status(m);
+
+        return sd_event_loop(m->event);
+}

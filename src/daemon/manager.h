@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The daemon: an sd-event loop with a sample timer, a rescan timer, inotify
+ * on slice directories, signal handlers and sd_notify. Owns the units.
+ */
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "evaluate.h"
+#include "sampler.h"
+#include "unit.h"
+
+#define MANAGER_MAX_SLICES 4096U
+#define MANAGER_ALERT_LOG_SIZE 512U
+
+typedef struct SliceWatch {
+        char *path;
+        sd_event_source *source;
+        bool seen;
+} SliceWatch;
+
+typedef struct ManagerOptions {
+        const char *config_file;
+        const char *config_dir;
+        const char *cgroup_root;        /* NULL: discover */
+        const char *proc_root;          /* NULL: "/proc" */
+} ManagerOptions;
+
+typedef struct Manager {
+        sd_event *event;
+        Config *config;
+        ManagerOptions options;
+
+        char *cgroup_root;
+        int root_fd;
+        char *proc_root;
+
+        HostFiles host_files;
+        HostSample host;
+        bool has_host;
+        HostAlertState host_alerts;
+
+        AlertLog *alerts;
+
+        Unit **units;                   /* dense, for iteration */
+        size_t n_units, n_units_allocated;
+        void *units_by_name;            /* tsearch() tree of Unit* */
+
+        SliceWatch *slices;
+        size_t n_slices, n_slices_allocated;
+
+        sd_event_source *sample_timer, *rescan_timer, *rescan_soon;
+        sd_event_source *sigterm, *sigint, *sighup;
+
+        bool started;                   /* initial scan done: later units count all their events */
+        bool psi_triggers;              /* still trying to arm PSI triggers */
+        unsigned n_triggers;
+        usec_t last_analysis;
+        uint64_t n_ticks;
+        usec_t tick_usec_total;         /* CPU-ish cost of ticks, for the bench */
+        size_t units_over_limit;
+        char status[128];
+} Manager;
+
+int manager_new(const ManagerOptions *o, Config *config, Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+/* Initial scan, READY=1, then the loop until SIGTERM/SIGINT. */
+int manager_run(Manager *m);
+
+int manager_rescan(Manager *m);
+void manager_rescan_soon(Manager *m);
+int manager_reload(Manager *m);
+void manager_deliver(Manager *m, AlertSlot slots[static _ALERT_KIND_MAX], RateLimit *budget,
+                     const AlertChange *ch, size_t n, usec_t now);
+
+Unit *manager_get_unit(Manager *m, const char *name);
+unsigned manager_active_alerts(const Manager *m);

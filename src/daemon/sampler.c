@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Held fds and pread() rather than open/read/close per tick: measured 6-12x
+ * cheaper for the small files (bench/). A removed cgroup's fds do not return
+ * stale data; reads fail with ENODEV, which is how vanishing is noticed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "parse.h"
+#include "sampler.h"
+#include "util.h"
+
+static const char *const file_names[_CGROUP_FILE_MAX] = {
+        [CGROUP_FILE_CURRENT] = "memory.current",
+        [CGROUP_FILE_PEAK] = "memory.peak",
+        [CGROUP_FILE_SWAP] = "memory.swap.current",
+        [CGROUP_FILE_EVENTS] = "memory.events",
+        [CGROUP_FILE_PRESSURE] = "memory.pressure",
+        [CGROUP_FILE_STAT] = "memory.stat",
+        [CGROUP_FILE_MAX] = "memory.max",
+        [CGROUP_FILE_HIGH] = "memory.high",
+        [CGROUP_FILE_LOW] = "memory.low",
+};
+
+/* Files without which a sample means nothing. */
+static bool file_required(CgroupFile f) {
+        return f == CGROUP_FILE_CURRENT || f == CGROUP_FILE_EVENTS ||
+               f == CGROUP_FILE_STAT || f == CGROUP_FILE_MAX;
+}
+
+const char *cgroup_file_name(CgroupFile f) {
+        return f >= 0 && f < _CGROUP_FILE_MAX ? file_names[f] : NULL;
+}
+
+static int gone(int r) {
+        /* ENOENT: removed between open and read of the dir; ENODEV: removed under a held fd. */
+        return r == -ENOENT || r == -ENODEV ? -ENODEV : r;
+}
+
+void cgroup_files_close(CgroupFiles *f) {
+        for (size_t i = 0; i < _CGROUP_FILE_MAX; i++)
+                f->fd[i] = safe_close(f->fd[i]);
+}
+
+int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path) {
+        _cleanup_(closep) int dir_fd = -1;
+
+        cgroup_files_close(f);
+
+        dir_fd = openat(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dir_fd < 0)
+                return gone(-errno);
+
+        for (CgroupFile i = 0; i < _CGROUP_FILE_MAX; i++) {
+                f->fd[i] = openat(dir_fd, file_names[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (f->fd[i] < 0) {
+                        int r = -errno;
+                        if (r == -ENOENT && !file_required(i))
+                                continue;
+                        cgroup_files_close(f);
+                        return gone(r);
+                }
+        }
+        return 0;
+}
+
+static int read_small(int fd, char *buf, size_t size) {
+        int r = read_fd_at_start(fd, buf, size, NULL);
+        return r < 0 ? gone(r) : 0;
+}
+
+static int read_u64_file(int fd, uint64_t *ret, bool limit) {
+        char buf[64];
+        int r;
+
+        r = read_small(fd, buf, sizeof buf);
+        if (r < 0)
+                return r;
+        return limit ? parse_limit(buf, ret) : parse_u64(buf, ret);
+}
+
+int sampler_read_events(const CgroupFiles *f, MemoryEvents *ret) {
+        char buf[512];
+        int r;
+
+        r = read_small(f->fd[CGROUP_FILE_EVENTS], buf, sizeof buf);
+        if (r < 0)
+                return r;
+        return parse_memory_events(buf, ret);
+}
+
+int sampler_read_fast(const CgroupFiles *f, Sample *s) {
+        char buf[512];
+        int r;
+
+        r = read_u64_file(f->fd[CGROUP_FILE_CURRENT], &s->current, false);
+        if (r < 0)
+                return r;
+
+        s->has_peak = false;
+        if (f->fd[CGROUP_FILE_PEAK] >= 0) {
+                r = read_u64_file(f->fd[CGROUP_FILE_PEAK], &s->peak, false);
+                if (r < 0)
+                        return r;
+                s->has_peak = true;
+        }
+
+        s->has_swap = false;
+        if (f->fd[CGROUP_FILE_SWAP] >= 0) {
+                r = read_u64_file(f->fd[CGROUP_FILE_SWAP], &s->swap_current, false);
+                if (r < 0)
+                        return r;
+                s->has_swap = true;
+        }
+
+        r = sampler_read_events(f, &s->events);
+        if (r < 0)
+                return r;
+
+        s->pressure.valid = false;
+        if (f->fd[CGROUP_FILE_PRESSURE] >= 0) {
+                r = read_small(f->fd[CGROUP_FILE_PRESSURE], buf, sizeof buf);
+                if (r < 0)
+                        return r;
+                r = parse_pressure(buf, &s->pressure);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int sampler_read_slow(const CgroupFiles *f, Sample *s) {
+        /* memory.stat is about 1.5 KiB on 6.1 and grows with kernels: leave room. */
+        static char stat_buf[16384];
+        MemoryLimits l = { .valid = true, .max = LIMIT_MAX, .high = LIMIT_MAX, .low = 0 };
+        int r;
+
+        r = read_small(f->fd[CGROUP_FILE_STAT], stat_buf, sizeof stat_buf);
+        if (r < 0)
+                return r;
+        r = parse_memory_stat(stat_buf, &s->stat);
+        if (r < 0)
+                return r;
+
+        r = read_u64_file(f->fd[CGROUP_FILE_MAX], &l.max, true);
+        if (r < 0)
+                return r;
+        if (f->fd[CGROUP_FILE_HIGH] >= 0) {
+                r = read_u64_file(f->fd[CGROUP_FILE_HIGH], &l.high, true);
+                if (r < 0)
+                        return r;
+        }
+        if (f->fd[CGROUP_FILE_LOW] >= 0) {
+                r = read_u64_file(f->fd[CGROUP_FILE_LOW], &l.low, true);
+                if (r < 0)
+                        return r;
+        }
+        s->limits = l;
+        return 0;
+}
+
+void host_files_close(HostFiles *h) {
+        h->meminfo = safe_close(h->meminfo);
+        h->pressure = safe_close(h->pressure);
+}
+
+int host_files_open(HostFiles *h, const char *proc_root) {
+        char p[4096];
+
+        host_files_close(h);
+
+        snprintf(p, sizeof p, "%s/meminfo", proc_root);
+        h->meminfo = open(p, O_RDONLY | O_CLOEXEC);
+        if (h->meminfo < 0)
+                return -errno;
+
+        snprintf(p, sizeof p, "%s/pressure/memory", proc_root);
+        h->pressure = open(p, O_RDONLY | O_CLOEXEC);
+        if (h->pressure < 0 && errno != ENOENT && errno != EOPNOTSUPP) {
+                int r = -errno;
+                host_files_close(h);
+                return r;
+        }
+        return 0;
+}
+
+int sampler_read_host(const HostFiles *h, HostSample *s) {
+        char buf[8192];
+        int r;
+
+        r = read_fd_at_start(h->meminfo, buf, sizeof buf, NULL);
+        if (r < 0)
+                return r;
+        r = parse_meminfo(buf, s);
+        if (r < 0)
+                return r;
+
+        s->pressure.valid = false;
+        if (h->pressure >= 0) {
+                r = read_fd_at_start(h->pressure, buf, sizeof buf, NULL);
+                if (r < 0)
+                        return r;
+                r = parse_pressure(buf, &s->pressure);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}

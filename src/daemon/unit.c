@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * Per-unit I/O around the pure pieces (sampler parsing, evaluate.c,
+ * analyser.c). A cgroup that disappears returns ENODEV on its held fds; one
+ * reopen tells "restarted" (same name, new directory) from "gone".
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+
+#include "alerts.h"
+#include "log.h"
+#include "manager.h"
+#include "unit.h"
+
+static int on_events_modified(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        Unit *u = userdata;
+        AlertChange ch[ALERT_CHANGES_MAX];
+        MemoryEvents e;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        size_t n;
+        int r;
+
+        if (ev->mask & (IN_IGNORED | IN_DELETE_SELF)) {
+                manager_rescan_soon(u->manager);
+                return 0;
+        }
+
+        r = sampler_read_events(&u->files, &e);
+        if (r == -ENODEV) {
+                manager_rescan_soon(u->manager);
+                return 0;
+        }
+        if (r < 0) {
+                log_debug_errno(r, "%s: cannot read memory.events: %m", u->name);
+                return 0;
+        }
+        n = evaluate_unit_events(&u->alerts, u->name, &e, u->sample.current, now, ch);
+        manager_deliver(u->manager, u->alerts.slot, &u->budget, ch, n, now);
+        u->sample.events = e;
+        return 0;
+}
+
+static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Unit *u = userdata;
+        int r;
+
+        if (revents & EPOLLERR) {
+                /* The kernel's way of saying the cgroup is gone. */
+                (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                manager_rescan_soon(u->manager);
+                return 0;
+        }
+        /* Stall crossed the trigger: sample now instead of at the next tick. */
+        r = unit_sample(u, now_usec(CLOCK_MONOTONIC));
+        if (r == -ENODEV)
+                manager_rescan_soon(u->manager);
+        return 0;
+}
+
+static void unit_drop_sources(Unit *u) {
+        u->events_source = sd_event_source_disable_unref(u->events_source);
+        u->trigger_source = sd_event_source_disable_unref(u->trigger_source);
+        u->trigger_fd = safe_close(u->trigger_fd);
+}
+
+static int unit_arm_trigger(Unit *u) {
+        Manager *m = u->manager;
+        _cleanup_(closep) int fd = -1;
+        char buf[64];
+        int k, r;
+
+        if (!m->psi_triggers || !m->config->pressure_triggers)
+                return 0;
+
+        snprintf(buf, sizeof buf, "%s/memory.pressure", u->path);
+        fd = openat(m->root_fd, buf, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                r = -errno;
+                goto refused;
+        }
+
+        /* The trigger string includes its NUL; one trigger per open file. */
+        k = snprintf(buf, sizeof buf, "some %llu %llu",
+                     (unsigned long long) m->config->pressure_trigger_stall,
+                     (unsigned long long) m->config->pressure_trigger_window);
+        if (write(fd, buf, (size_t) k + 1) < 0) {
+                r = -errno;
+                goto refused;
+        }
+
+        r = sd_event_add_io(m->event, &u->trigger_source, fd, EPOLLPRI, on_pressure_trigger, u);
+        if (r == -EPERM)
+                goto refused; /* not pollable: not a kernel PSI file */
+        if (r < 0)
+                return log_warning_errno(r, "%s: cannot watch the PSI trigger: %m", u->name);
+        u->trigger_fd = TAKE_FD(fd);
+        m->n_triggers++;
+        return 0;
+
+refused:
+        if (r == -ENOENT || r == -ENODEV)
+                return r; /* the unit is gone; not a verdict on triggers */
+        /* Refused by the kernel or by permissions: poll the averages instead, say so once. */
+        m->psi_triggers = false;
+        log_notice_errno(r, "Cannot arm a PSI trigger on %s/memory.pressure (%m); "
+                         "falling back to reading the pressure averages at each sample.", u->path);
+        return 0;
+}
+
+static int unit_open(Unit *u) {
+        Manager *m = u->manager;
+        char p[4096];
+        int r;
+
+        unit_drop_sources(u);
+
+        r = cgroup_files_open(&u->files, m->root_fd, u->path);
+        if (r < 0)
+                return r;
+
+        /* The watch must be on memory.events itself: a directory watch misses its changes. */
+        snprintf(p, sizeof p, "%s/%s/memory.events", m->cgroup_root, u->path);
+        r = sd_event_add_inotify(m->event, &u->events_source, p, IN_MODIFY | IN_DONT_FOLLOW,
+                                 on_events_modified, u);
+        if (r == -ENOENT)
+                return -ENODEV;
+        if (r < 0)
+                return log_warning_errno(r, "%s: cannot watch memory.events: %m", u->name);
+
+        r = unit_arm_trigger(u);
+        if (r == -ENOENT || r == -ENODEV)
+                return -ENODEV;
+        return 0;
+}
+
+int unit_new(Manager *m, const char *name, const char *path, uint64_t cgroup_id,
+             bool new_since_start, Unit **ret) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        int r;
+
+        u = calloc(1, sizeof *u);
+        if (!u)
+                return -ENOMEM;
+        u->manager = m;
+        u->files = (CgroupFiles) CGROUP_FILES_INIT;
+        u->trigger_fd = -1;
+        u->cgroup_id = cgroup_id;
+        u->name = strdup(name);
+        u->path = strdup(path);
+        if (!u->name || !u->path)
+                return -ENOMEM;
+
+        r = history_new(&u->history, m->config->history_depth, m->config->history_coarse_depth);
+        if (r < 0)
+                return r;
+
+        unit_update_rules(u, m->config);
+        unit_alert_state_init(&u->alerts, new_since_start);
+        u->analysis = (Analysis) { .pattern = PATTERN_UNKNOWN, .time_to_limit = USEC_INFINITY };
+
+        r = unit_open(u);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(u);
+        return 0;
+}
+
+Unit *unit_free(Unit *u) {
+        if (!u)
+                return NULL;
+        unit_drop_sources(u);
+        cgroup_files_close(&u->files);
+        history_free(u->history);
+        free(u->name);
+        free(u->path);
+        free(u);
+        return NULL;
+}
+
+void unit_update_rules(Unit *u, const Config *c) {
+        config_rules_for_unit(c, u->name, &u->rules);
+        u->budget.interval = ALERT_BUDGET_INTERVAL;
+        u->budget.burst = c->alerts_per_unit_per_hour;
+}
+
+unsigned unit_active_alerts(const Unit *u) {
+        return alert_slots_active(u->alerts.slot);
+}
+
+int unit_reopen(Unit *u, uint64_t new_id) {
+        uint64_t before = u->sample.current;
+        int r;
+
+        r = unit_open(u);
+        if (r < 0)
+                return r;
+
+        u->cgroup_restarts++;
+        u->cgroup_id = new_id;
+        /* What the old instance held is freed; the new one starts a fresh baseline. */
+        u->restart_freed = before;
+        history_reset(u->history);
+        u->has_analysis = false;
+        u->analysis = (Analysis) { .pattern = PATTERN_UNKNOWN, .time_to_limit = USEC_INFINITY };
+        u->stat_time = 0;
+        /* Event counters start from zero in a new cgroup. */
+        u->alerts.have_events = true;
+        u->alerts.oom_kills = u->alerts.max_events = 0;
+        log_info("%s: cgroup recreated (restart %u), memory baseline reset; %llu bytes freed.",
+                 u->name, u->cgroup_restarts, (unsigned long long) before);
+        return 0;
+}
+
+static int unit_recover(Unit *u) {
+        char p[4096];
+        struct stat st;
+
+        /* Gone, or recreated under the same path? */
+        snprintf(p, sizeof p, "%s", u->path);
+        if (fstatat(u->manager->root_fd, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return -ENODEV;
+        if ((uint64_t) st.st_ino == u->cgroup_id)
+                return -ENODEV; /* being removed right now */
+        return unit_reopen(u, (uint64_t) st.st_ino);
+}
+
+int unit_sample(Unit *u, usec_t now) {
+        Manager *m = u->manager;
+        AlertChange ch[ALERT_CHANGES_MAX];
+        Sample s = u->sample;
+        size_t n;
+        int r;
+
+        r = sampler_read_fast(&u->files, &s);
+        if (r == -ENODEV) {
+                r = unit_recover(u);
+                if (r < 0)
+                        return r;
+                s = u->sample;
+                r = sampler_read_fast(&u->files, &s);
+        }
+        if (r < 0)
+                return r == -ENODEV ? r : log_debug_errno(r, "%s: cannot sample: %m", u->name);
+
+        if (!u->has_sample || u->stat_time == 0 || now - u->stat_time >= m->config->stat_interval) {
+                r = sampler_read_slow(&u->files, &s);
+                if (r < 0)
+                        return r == -ENODEV ? r : log_debug_errno(r, "%s: cannot read memory.stat or limits: %m", u->name);
+                u->stat_time = now;
+        }
+        s.timestamp = now;
+
+        (void) history_add(u->history, now, s.current,
+                           s.stat.valid ? s.stat.anon : 0, s.stat.valid ? s.stat.file : 0);
+        u->sample = s;
+        u->has_sample = true;
+        u->n_samples++;
+
+        n = evaluate_unit_sample(&u->alerts, &u->rules, u->name, &s, now, ch);
+        manager_deliver(m, u->alerts.slot, &u->budget, ch, n, now);
+        return 0;
+}
+
+int unit_analyse(Unit *u, usec_t now) {
+        static HistoryPoint hp[4096];
+        static AnalysisPoint ap[4096];
+        AnalyserParams p = ANALYSER_PARAMS_DEFAULT;
+        AnalysisLimits lim = ANALYSIS_LIMITS_NONE;
+        AlertChange ch[ALERT_CHANGES_MAX];
+        Manager *m = u->manager;
+        Analysis a;
+        size_t k, n;
+        int r;
+
+        if (!u->has_sample)
+                return 0;
+
+        config_analyser_params(m->config, &p);
+        if (u->rules.leak_confidence > 0)
+                p.alert_confidence = u->rules.leak_confidence;
+
+        k = history_get(u->history, now > p.window ? now - p.window : 0, hp, ELEMENTSOF(hp));
+        for (size_t i = 0; i < k; i++)
+                ap[i] = (AnalysisPoint) { .t = hp[i].t, .current = hp[i].current, .anon = hp[i].anon, .file = hp[i].file };
+
+        if (u->sample.limits.valid) {
+                lim.max = u->sample.limits.max;
+                lim.high = u->sample.limits.high;
+        }
+        if (m->has_host)
+                lim.host_headroom = m->host.mem_available;
+
+        r = analyser_run(ap, k, &lim, &p, &a);
+        if (r < 0)
+                return log_debug_errno(r, "%s: analysis failed: %m", u->name);
+
+        if (u->has_analysis && a.pattern != u->analysis.pattern)
+                log_debug("%s: pattern %s -> %s (confidence %u).", u->name,
+                          pattern_to_string(u->analysis.pattern), pattern_to_string(a.pattern), a.confidence);
+        u->analysis = a;
+        u->has_analysis = true;
+
+        n = evaluate_unit_analysis(&u->alerts, &u->rules, u->name, &a, u->sample.current, now, ch);
+        manager_deliver(m, u->alerts.slot, &u->budget, ch, n, now);
+        return 0;
+}
+
+void unit_vanish(Unit *u, usec_t now) {
+        AlertChange ch[ALERT_CHANGES_MAX];
+        size_t n;
+
+        n = evaluate_unit_gone(&u->alerts, u->name, now, ch);
+        manager_deliver(u->manager, u->alerts.slot, &u->budget, ch, n, now);
+        log_debug("%s: cgroup gone, no longer watched.", u->name);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * One watched unit: its held cgroup files, its event sources (inotify on
+ * memory.events, an optional PSI trigger), its history, the latest sample,
+ * alert state and analysis.
+ */
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "analyser.h"
+#include "config.h"
+#include "evaluate.h"
+#include "history.h"
+#include "ratelimit.h"
+#include "sample.h"
+#include "sampler.h"
+
+typedef struct Manager Manager;
+
+typedef struct Unit {
+        Manager *manager;
+        char *name;                     /* "foo.service" */
+        char *path;                     /* relative to the cgroup root */
+        uint64_t cgroup_id;             /* directory inode; changes when the cgroup is recreated */
+        CgroupFiles files;
+
+        History *history;
+        Sample sample;                  /* latest */
+        bool has_sample;
+        usec_t stat_time;               /* last memory.stat/limits read */
+        uint64_t n_samples;
+
+        RuleConfig rules;
+        UnitAlertState alerts;
+        RateLimit budget;
+
+        Analysis analysis;
+        bool has_analysis;
+        unsigned cgroup_restarts;       /* times the cgroup was seen recreated */
+        uint64_t restart_freed;         /* bytes the last restart freed */
+
+        sd_event_source *events_source;
+        sd_event_source *trigger_source;
+        int trigger_fd;
+
+        bool seen;                      /* rescan mark */
+} Unit;
+
+/* Opens the cgroup files and the event sources; new_since_start: count events that already happened. */
+int unit_new(Manager *m, const char *name, const char *path, uint64_t cgroup_id,
+             bool new_since_start, Unit **ret);
+Unit *unit_free(Unit *u);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Unit *, unit_free);
+
+/*
+ * Reads the fast files (and the slow ones when due), records history and
+ * evaluates the rules. -ENODEV: the cgroup is gone for good and the caller
+ * should drop the unit; a recreated cgroup is reopened here.
+ */
+int unit_sample(Unit *u, usec_t now);
+
+/* Runs the analyser over the unit's history and the leak rule on the verdict. */
+int unit_analyse(Unit *u, usec_t now);
+
+/* The cgroup was recreated under the same name (a restart): start a new baseline. */
+int unit_reopen(Unit *u, uint64_t new_id);
+
+/* Clears the unit's active alerts (it is going away). */
+void unit_vanish(Unit *u, usec_t now);
+
+unsigned unit_active_alerts(const Unit *u);
+void unit_update_rules(Unit *u, const Config *c);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The real memmond against a fake cgroup v2 tree in a temp dir, with a private
+# journald (private mount namespace, tmpfs on /run and /var/log). Checks what a
+# sysadmin would see with journalctl: the start entry, a usage warning with its
+# fields and its clear, a unit created at run time picked up by inotify, an
+# oom_kill seen within a second through the memory.events watch, a vanished
+# unit dropped without errors, SIGHUP with a bad config keeping the old one.
+# TAP output. Skips (77) only when not root (unshare needs it).
+set -eu
+memmond=$1
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root for unshare"; exit 77; }
+[ "${MEMMON_IN_NS:-}" = 1 ] || exec env MEMMON_IN_NS=1 unshare -m --propagation private "$0" "$@"
+
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/log
+mkdir -p /run/systemd/journal
+/lib/systemd/systemd-journald >/dev/null 2>&1 &
+jd=$!
+for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+
+T=$(mktemp -d)
+trap 'kill $jd $pid 2>/dev/null; rm -rf "$T"' EXIT
+root=$T/cg
+mkdir -p "$root" "$T/conf.d"
+echo "cpu memory pids" >"$root/cgroup.controllers"
+
+mkunit() { # PATH CURRENT MAX
+        local p=$root/$1
+        mkdir -p "$p"
+        echo "$2" >"$p/memory.current"
+        echo "$2" >"$p/memory.peak"
+        echo 0 >"$p/memory.swap.current"
+        printf 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n' >"$p/memory.events"
+        printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' >"$p/memory.pressure"
+        printf 'anon %s\nfile 0\nkernel 0\nsock 0\nshmem 0\nfile_mapped 0\n' "$2" >"$p/memory.stat"
+        echo "$3" >"$p/memory.max"
+        echo max >"$p/memory.high"
+        echo 0 >"$p/memory.low"
+}
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+
+# jfield MESSAGE_ID UNIT FIELD: value of FIELD in the newest matching entry
+jfield() {
+        journalctl --no-pager -o export "MESSAGE_ID=$1" ${2:+"UNIT=$2"} 2>/dev/null |
+                awk -F= -v f="$3" '$1 == f { v = substr($0, length(f) + 2) } END { if (v != "") print v }'
+}
+# wait_entry SECONDS MESSAGE_ID [UNIT]
+wait_entry() {
+        local deadline=$((SECONDS + $1))
+        while [ $SECONDS -le $deadline ]; do
+                journalctl --no-pager -q "MESSAGE_ID=$2" ${3:+"UNIT=$3"} 2>/dev/null | grep -q . && return 0
+                sleep 0.1
+        done
+        return 1
+}
+count_entries() { journalctl --no-pager -q -o cat "MESSAGE_ID=$1" ${2:+"UNIT=$2"} 2>/dev/null | wc -l; }
+
+READY=eefaed22575542a3a33c7eab4998c114
+USAGE=88e9f918a56d4bf5ac79ac987778fcbc
+CLEARED=5132c368305b4d0ea68613ef0e2a5ad5
+OOM=56a9b6c0c2c948e7831f3d85ace6c11c
+
+mkunit system.slice/steady.service 1000 max
+mkunit system.slice/hog.service 100 1000
+mkunit system.slice/app.slice/nested.service 100 max
+mkunit user.slice/user-1000.slice/user@1000.service 100 max
+mkunit system.slice/ignored.service 100 max
+mkdir -p "$root/system.slice/not-a-unit"
+
+cat >"$T/memmond.conf" <<CONF
+[Monitor]
+SampleInterval=200ms
+StatInterval=2s
+RescanInterval=1h
+Exclude=ignored.service
+PressureTriggers=no
+[Rules]
+HoldTime=1s
+ClearTime=1s
+HostAvailableWarningPercent=0
+HostAvailableCriticalPercent=0
+HostPressureFullAvg10=0
+CONF
+
+"$memmond" --config "$T/memmond.conf" --config-dir "$T/conf.d" --cgroup-root "$root" 2>"$T/stderr" &
+pid=$!
+
+check "start entry written" wait_entry 5 $READY
+check "start entry counts 4 units (excluded and non-units left out)" [ "$(jfield $READY "" MEMMON_UNITS)" = 4 ]
+
+# 85 % of memory.max: a warning after HoldTime
+echo 850 >"$root/system.slice/hog.service/memory.current"
+check "usage warning for hog.service" wait_entry 6 $USAGE hog.service
+check "warning has MEMMON_SEVERITY=warning" [ "$(jfield $USAGE hog.service MEMMON_SEVERITY)" = warning ]
+check "warning has PRIORITY=4" [ "$(jfield $USAGE hog.service PRIORITY)" = 4 ]
+check "warning has MEMMON_CURRENT_BYTES=850" [ "$(jfield $USAGE hog.service MEMMON_CURRENT_BYTES)" = 850 ]
+check "warning has MEMMON_LIMIT_BYTES=1000" [ "$(jfield $USAGE hog.service MEMMON_LIMIT_BYTES)" = 1000 ]
+check "warning has MEMMON_THRESHOLD_PERCENT=80" [ "$(jfield $USAGE hog.service MEMMON_THRESHOLD_PERCENT)" = 80 ]
+check "warning has held at least HoldTime" [ "$(jfield $USAGE hog.service MEMMON_DURATION_USEC)" -ge 1000000 ]
+check "no alert for the steady unit" [ "$(count_entries $USAGE steady.service)" = 0 ]
+
+# back to 10 %: cleared after ClearTime, with the same alert id
+id=$(jfield $USAGE hog.service MEMMON_ALERT_ID)
+echo 100 >"$root/system.slice/hog.service/memory.current"
+check "usage alert cleared" wait_entry 6 $CLEARED hog.service
+check "clear carries the alert id" [ "$(jfield $CLEARED hog.service MEMMON_ALERT_ID)" = "$id" ]
+
+# a unit that appears at run time is watched at once (inotify on the slice), and
+# an oom_kill in memory.events is reported within a second
+mkunit system.slice/late.service 100 1000
+sleep 0.5
+printf 'low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\noom_group_kill 0\n' >"$root/system.slice/late.service/memory.events"
+t0=$(date +%s%N)
+check "oom_kill alert for a unit created at run time" wait_entry 3 $OOM late.service
+t1=$(date +%s%N)
+check "oom_kill alert within 1 s ($(((t1 - t0) / 1000000)) ms)" [ $(((t1 - t0) / 1000000)) -lt 1000 ]
+check "oom_kill alert has MEMMON_OOM_KILL_COUNT=1" [ "$(jfield $OOM late.service MEMMON_OOM_KILL_COUNT)" = 1 ]
+check "oom_kill alert has PRIORITY=2" [ "$(jfield $OOM late.service PRIORITY)" = 2 ]
+
+# a nested-slice unit and a user manager are watched
+echo 990 >"$root/system.slice/app.slice/nested.service/memory.max"
+echo 900 >"$root/system.slice/app.slice/nested.service/memory.current"
+check "nested slice unit alerts" wait_entry 6 $USAGE nested.service
+
+# a vanished unit: dropped, no error
+rm -rf "$root/system.slice/late.service"
+sleep 1
+check "memmond still running after a unit vanished" kill -0 $pid
+
+# SIGHUP with a broken config keeps the old one
+echo "Bogus=1" >"$T/conf.d/50-bad.conf"
+kill -HUP $pid
+sleep 0.5
+check "bad reload is reported" grep -q "previous configuration stays in effect" "$T/stderr"
+check "memmond still running after a bad reload" kill -0 $pid
+rm "$T/conf.d/50-bad.conf"
+
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+check "clean exit on SIGTERM (rc=$rc)" [ $rc = 0 ]
+check "no errors on stderr" bash -c "! grep -iE 'error|failed|cannot' '$T/stderr' | grep -v 'previous configuration\|Bogus\|Configuration is invalid\|unknown key\|Reloading'"
+if [ $failed -gt 0 ]; then
+        echo "# memmond stderr:"; sed 's/^/# /' "$T/stderr"
+        journalctl --no-pager -o short 2>/dev/null | tail -40 | sed 's/^/# /'
+fi
+echo "1..$n"
+[ $failed = 0 ]
