@@ -108,6 +108,10 @@ if [[ -d $P/root/usr/share/dbus-1 || -d $P/root/etc/dbus-1 ]]; then
         systemctl reload dbus.service 2>&1 | sed 's/^/  dbus: /'
 fi
 journalctl --update-catalog 2>&1 | sed 's/^/  catalog: /'
+# memmond.service is not enabled: scenarios start it (ensure_memmond, and
+# 10-ready times the start itself). Only restart it if something already
+# runs it, so it picks up the new binary, unit and test configuration.
+systemctl try-restart memmond.service 2>&1 | sed 's/^/  memmond: /'
 
 # Let the boot settle (memmon-test.service is Type=exec, so the start-up job
 # queue can drain while we run).
