@@ -41,7 +41,7 @@ export MEMMON_VM_CACHE=$CACHE
 BUILD=${MEMMON_VM_BUILDDIR:-$SRC/build-vm}
 VM_TIMEOUT=${MEMMON_VM_TIMEOUT:-900}
 VM_MEMORY=${MEMMON_VM_MEMORY:-1024}
-SCENARIO_TIMEOUT=180
+SCENARIO_TIMEOUT=300
 
 SCENARIOS=()
 KEEP=0
@@ -166,7 +166,7 @@ for f in "${EXTRA_FILES[@]}"; do cp "$f" "$PAYLOAD/"; done
 if [[ $MODE = script ]]; then
         cp "$GUEST_SCRIPT" "$PAYLOAD/"
         GUEST_SCRIPT=${GUEST_SCRIPT##*/}
-        if [[ $SCENARIO_TIMEOUT = 180 ]]; then
+        if [[ $SCENARIO_TIMEOUT = 300 ]]; then
                 SCENARIO_TIMEOUT=$((VM_TIMEOUT > 240 ? VM_TIMEOUT - 120 : VM_TIMEOUT / 2))
         fi
 fi
