@@ -91,6 +91,9 @@ static const ConfigKey config_keys[] = {
         GRULE("AlertsPerHour", VALUE_UNSIGNED, alerts_per_hour, 1000000),
 };
 
+/* UnitOverride.set has one bit per key. */
+_Static_assert(ELEMENTSOF(config_keys) <= 64, "UnitOverride.set is too narrow for config_keys");
+
 int config_new_default(Config **ret) {
         _cleanup_(config_freep) Config *c = calloc(1, sizeof(*c));
 
@@ -398,7 +401,7 @@ int config_parse_text(Config *c, const char *path, const char *text) {
                 if (section == UNIT) {
                         r = parse_value(k, (char *) &ov->rules + k->offset, value, path, line);
                         if (r >= 0)
-                                ov->set |= 1U << (k - config_keys);
+                                ov->set |= UINT64_C(1) << (k - config_keys);
                 } else if (k->section == SECTION_RULES)
                         r = parse_value(k, (char *) &c->rules + k->offset, value, path, line);
                 else
@@ -572,7 +575,7 @@ void config_rules_for_unit(const Config *c, const char *unit, RuleConfig *ret) {
                         const ConfigKey *ck = &config_keys[k];
                         size_t sz = 0;
 
-                        if (!(o->set & (1U << k)))
+                        if (ck->section != SECTION_RULES || !(o->set & (UINT64_C(1) << k)))
                                 continue;
                         switch (ck->type) {
                         case VALUE_DURATION:

@@ -39,7 +39,7 @@ typedef struct RuleConfig {
 typedef struct UnitOverride {
         char *glob;
         RuleConfig rules;
-        uint32_t set;                   /* bit per RuleConfig field given in the section */
+        uint64_t set;                   /* bit per config key (index in config_keys) given in the section */
 } UnitOverride;
 
 typedef struct Config {
