@@ -50,7 +50,8 @@ say "services in system.slice: $(ls -d /sys/fs/cgroup/system.slice/*.service | w
 
 echo
 say "(a)/(b) reading memory.{current,events,stat,pressure,max} of every unit"
-"$P/bin/cgroup-read-bench" --passes 5 /sys/fs/cgroup/system.slice/*.service
+"$P/bin/cgroup-read-bench" --passes 5 /sys/fs/cgroup/system.slice/*.service | tee /run/crb.out
+eval "$(grep '^FLOOR_TICK_US_PER_UNIT=' /run/crb.out)"
 
 echo
 say "(c) memmond with $n units"
@@ -92,6 +93,19 @@ awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v iv="$INTERVAL
         printf "RSS: %d KiB at start, %d KiB at end (peak %d KiB), %.2f KiB per unit\n", r0, r1, h, r1 / n
 }'
 say "status: $(systemctl show -p StatusText --value memmond.service)"
-errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service | grep -v '^-- ' | wc -l)
-say "memmond entries with PRIORITY<=3 during the run: $errs"
+errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service _TRANSPORT=stdout | grep -v '^-- ' | wc -l)
+say "memmond log lines with PRIORITY<=3 during the run: $errs"
+
+# memmond measures its own sampling loop (thread CPU time) and logs it on exit:
+# the same files as the floor above, plus parsing, history and rules.
+systemctl stop memmond.service
+cost=$(journalctl -b --no-pager -o cat -u memmond.service | grep '^Cost:' | tail -n 1)
+say "memmond: $cost"
+us=$(sed -n 's/.*sampling \([0-9.]*\) us CPU per unit per tick.*/\1/p' <<<"$cost")
+if [[ -n $us && -n ${FLOOR_TICK_US_PER_UNIT:-} ]]; then
+        awk -v m="$us" -v f="$FLOOR_TICK_US_PER_UNIT" -v o="$NAIVE_TICK_US_PER_UNIT" 'BEGIN {
+                printf "per unit per tick: memmond %.2f us, held-fd pread floor %.2f us, open/read/close %.2f us\n", m, f, o
+                printf "ratio memmond/floor: %.2fx (target <= 1.3x); open/read/close/memmond: %.2fx\n", m / f, o / m
+        }'
+fi
 exit 0

@@ -62,7 +62,11 @@ typedef struct Manager {
         unsigned n_triggers;
         usec_t last_analysis;
         uint64_t n_ticks;
-        usec_t tick_usec_total;         /* CPU-ish cost of ticks, for the bench */
+        /* CPU time (CLOCK_THREAD_CPUTIME_ID) spent sampling units and analysing, for bench/ */
+        usec_t sample_cpu_usec;
+        uint64_t n_unit_samples;
+        usec_t analysis_cpu_usec;
+        uint64_t n_unit_analyses;
         size_t units_over_limit;
         char status[128];
 } Manager;
