@@ -61,7 +61,7 @@ static size_t level_change(AlertSlot *slot, const LevelTransition *t, const Aler
                 if (slot->id == 0)
                         return 0;
                 out->cleared = true;
-                out->alert.severity = t->from;
+                out->alert.severity = slot->severity != SEVERITY_NONE ? slot->severity : t->from;
         } else {
                 out->cleared = false;
                 out->alert.severity = t->to;
@@ -242,8 +242,13 @@ size_t evaluate_unit_analysis(UnitAlertState *st, const RuleConfig *rc, const ch
                 .clear_time = LEAK_CLEAR_TIME,
         };
         lr.threshold[SEVERITY_WARNING] = rc->leak_confidence;
-        if (!level_rule_eval(&lr, &st->leak, value, now, &t))
-                return 0;
+        if (!level_rule_eval(&lr, &st->leak, value, now, &t)) {
+                AlertSlot *slot = &st->slot[ALERT_LEAK];
+                /* Active and the verdict got worse (faster growth, nearer limit): escalate. */
+                if (slot->id == 0 || value == 0 || an->severity <= slot->severity)
+                        return 0;
+                t = (LevelTransition) { .from = slot->severity, .to = an->severity };
+        }
 
         Alert a = {
                 .kind = ALERT_LEAK,

@@ -365,6 +365,16 @@ static void test_leak(void) {
                 g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now += 60 * SEC, out), ==, 0);
         g_assert_cmpuint(slot->id, ==, 11);
 
+        /* A worse verdict while active escalates the same alert, once. */
+        a = analysis(PATTERN_LEAK, 95, SEVERITY_CRITICAL);
+        g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now += 60 * SEC, out), ==, 1);
+        g_assert_false(out[0].cleared);
+        g_assert_cmpuint(out[0].alert.id, ==, 11);
+        g_assert_cmpint(out[0].alert.severity, ==, SEVERITY_CRITICAL);
+        deliver(slot, &out[0], 11, now);
+        g_assert_cmpint(slot->severity, ==, SEVERITY_CRITICAL);
+        g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now += 60 * SEC, out), ==, 0);
+
         /* STABLE clears, but only after LEAK_CLEAR_TIME (10 min). */
         a = analysis(PATTERN_STABLE, 90, SEVERITY_NONE);
         usec_t stable_since = now += 60 * SEC;
