@@ -71,8 +71,8 @@ static void record_new(AlertLog *l, const Alert *a, bool suppressed) {
         };
         if (a->unit)
                 snprintf(r->unit, sizeof r->unit, "%s", a->unit);
-        /* Event alerts are over as soon as they happened. */
-        if (a->kind == ALERT_OOM_KILL || a->kind == ALERT_LIMIT_HIT)
+        /* An OOM kill is over as soon as it happened. */
+        if (a->kind == ALERT_OOM_KILL)
                 r->cleared = r->raised;
         l->head = (l->head + 1) % l->capacity;
         if (l->n < l->capacity)

@@ -3,9 +3,9 @@
 /*
  * Level alerts (usage, pressure, host memory, leak) go through rules.c for
  * hold time and hysteresis; an alert keeps its id while its severity moves
- * and is cleared when the level drops to none. Event alerts (oom_kill, max)
- * fire at once on a rising counter and have no clear: they are facts, not
- * states.
+ * and is cleared when the level drops to none. Counter alerts fire at once on
+ * a rising memory.events counter: an oom_kill is a fact with no clear; a max
+ * event raises a limit-hit state that clears when the counter stands still.
  */
 
 #include <math.h>
@@ -39,8 +39,8 @@ void alert_slot_apply(AlertSlot *slot, const AlertChange *ch, uint64_t id, bool 
                 *slot = (AlertSlot) {};
                 return;
         }
-        /* Event alerts have no state to keep. */
-        if (ch->alert.kind == ALERT_OOM_KILL || ch->alert.kind == ALERT_LIMIT_HIT)
+        /* OOM kills are facts, not states: nothing to keep. */
+        if (ch->alert.kind == ALERT_OOM_KILL)
                 return;
         if (slot->id == 0) {
                 slot->id = id;
@@ -109,8 +109,13 @@ size_t evaluate_unit_events(UnitAlertState *st, const char *unit, const MemoryEv
                                         .time_to_limit = USEC_INFINITY,
                                 },
                         };
-                else if (max_events > st->max_events)
-                        /* Reported only without a kill: a kill implies hitting the limit. */
+                else if (max_events > st->max_events && st->slot[ALERT_LIMIT_HIT].id == 0)
+                        /*
+                         * Reported only without a kill (a kill implies hitting the limit), and
+                         * as a state: a unit living at its limit (page cache under MemoryMax=)
+                         * hits it constantly, so it is raised once and cleared after ClearTime
+                         * without new max events (see evaluate_unit_sample).
+                         */
                         out[n++] = (AlertChange) {
                                 .alert = {
                                         .kind = ALERT_LIMIT_HIT,
@@ -124,11 +129,12 @@ size_t evaluate_unit_events(UnitAlertState *st, const char *unit, const MemoryEv
                                 },
                         };
         }
+        if (st->have_events && max_events > st->max_events)
+                st->max_event_time = now;
         /* A counter going down means a new cgroup: take it as the new baseline. */
         st->have_events = true;
         st->oom_kills = kills;
         st->max_events = max_events;
-        (void) now;
         return n;
 }
 
@@ -139,6 +145,24 @@ size_t evaluate_unit_sample(UnitAlertState *st, const RuleConfig *rc, const char
         size_t n = 0;
 
         n += evaluate_unit_events(st, unit, &s->events, s->current, now, out + n);
+
+        /* A limit-hit alert clears once the max counter stood still for ClearTime. */
+        AlertSlot *hit = &st->slot[ALERT_LIMIT_HIT];
+        if (hit->id != 0 && now >= st->max_event_time && now - st->max_event_time >= rc->clear_time)
+                out[n++] = (AlertChange) {
+                        .cleared = true,
+                        .alert = {
+                                .id = hit->id,
+                                .kind = ALERT_LIMIT_HIT,
+                                .severity = hit->severity,
+                                .unit = unit,
+                                .current = s->current,
+                                .limit_name = "max",
+                                .max_events = st->max_events,
+                                .held = now - hit->since,
+                                .time_to_limit = USEC_INFINITY,
+                        },
+                };
 
         /* Usage: percent of memory.max, else of memory.high, and absolute bytes; the alert takes the higher level. */
         if (s->limits.valid) {

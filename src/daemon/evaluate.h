@@ -31,6 +31,7 @@ typedef struct UnitAlertState {
         AlertSlot slot[_ALERT_KIND_MAX];
         bool have_events;               /* baseline below is set */
         uint64_t oom_kills, max_events;
+        usec_t max_event_time;          /* when the max counter last rose */
 } UnitAlertState;
 
 typedef struct HostAlertState {
@@ -44,7 +45,7 @@ typedef struct AlertChange {
 } AlertChange;
 
 /* At most one change per kind per call. */
-#define ALERT_CHANGES_MAX _ALERT_KIND_MAX
+#define ALERT_CHANGES_MAX (_ALERT_KIND_MAX + 1) /* a limit-hit clear can join a kill */
 
 /* A unit first seen after start counts every event since its creation. */
 void unit_alert_state_init(UnitAlertState *st, bool count_existing_events);

@@ -277,6 +277,44 @@ static void test_events(void) {
         g_assert_cmpuint(alert_slots_active(st.slot), ==, 0);
 }
 
+/* A unit living at its memory.max: one limit-hit alert, not one per max event. */
+static void test_limit_hit_state(void) {
+        RuleConfig rc = default_rules();
+        UnitAlertState st;
+        AlertChange out[ALERT_CHANGES_MAX];
+        Sample s = usage_sample(100, 1000, LIMIT_MAX);
+        usec_t now = 0;
+
+        unit_alert_state_init(&st, false);
+        s.events.max = 5;
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now, out), ==, 0);
+        s.events.max = 6;
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 1);
+        g_assert_cmpint(out[0].alert.kind, ==, ALERT_LIMIT_HIT);
+        alert_slot_apply(&st.slot[ALERT_LIMIT_HIT], &out[0], 21, true, now);
+        g_assert_cmpuint(alert_slots_active(st.slot), ==, 1);
+
+        /* Still hitting the limit every second for a minute: no new alert, no clear. */
+        for (int i = 0; i < 60; i++) {
+                s.events.max++;
+                g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 0);
+        }
+        /* Quiet for less than ClearTime (30 s): still up; then cleared with its id. */
+        usec_t last = now;
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, last + 29 * SEC, out), ==, 0);
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now = last + 30 * SEC, out), ==, 1);
+        g_assert_true(out[0].cleared);
+        g_assert_cmpuint(out[0].alert.id, ==, 21);
+        g_assert_cmpint(out[0].alert.kind, ==, ALERT_LIMIT_HIT);
+        alert_slot_apply(&st.slot[ALERT_LIMIT_HIT], &out[0], 21, true, now);
+        g_assert_cmpuint(alert_slots_active(st.slot), ==, 0);
+
+        /* The next max event raises a new one. */
+        s.events.max++;
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 1);
+        g_assert_false(out[0].cleared);
+}
+
 static size_t feed_psi(UnitAlertState *st, const RuleConfig *rc, double full, usec_t now,
                        AlertChange out[static ALERT_CHANGES_MAX]) {
         Sample s = {
@@ -532,6 +570,7 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/evaluate/events", test_events);
         g_test_add_func("/evaluate/pressure", test_pressure);
         g_test_add_func("/evaluate/leak", test_leak);
+        g_test_add_func("/evaluate/limit-hit-state", test_limit_hit_state);
         g_test_add_func("/evaluate/gone", test_gone);
         g_test_add_func("/evaluate/host", test_host);
         return g_test_run();
