@@ -53,6 +53,39 @@ void manager_deliver(Manager *m, AlertSlot slots[static _ALERT_KIND_MAX], RateLi
                 (void) alert_log_deliver(m->alerts, &slots[ch[i].alert.kind], budget, &ch[i], now);
 }
 
+static void graveyard_bury(Manager *m, const Unit *u, usec_t now) {
+        Tombstone *t = &m->graveyard[m->graveyard_next];
+
+        if (strlen(u->name) >= sizeof t->name)
+                return;
+        *t = (Tombstone) {
+                .when = now,
+                .current = u->has_sample ? u->sample.current : 0,
+                .restarts = u->cgroup_restarts,
+        };
+        strcpy(t->name, u->name);
+        m->graveyard_next = (m->graveyard_next + 1) % MANAGER_GRAVEYARD_SIZE;
+}
+
+/* A unit that reappears soon after it vanished was restarted. */
+static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
+        for (size_t i = 0; i < MANAGER_GRAVEYARD_SIZE; i++) {
+                Tombstone *t = &m->graveyard[i];
+
+                if (t->when == 0 || !streq(t->name, u->name))
+                        continue;
+                if (now >= t->when && now - t->when <= MANAGER_RESTART_WINDOW) {
+                        u->cgroup_restarts = t->restarts + 1;
+                        u->restart_freed = t->current;
+                        log_info("%s: restarted (new cgroup, restart %u); the old instance used %llu bytes, "
+                                 "analysis starts from a new baseline.",
+                                 u->name, u->cgroup_restarts, (unsigned long long) t->current);
+                }
+                t->when = 0;
+                return;
+        }
+}
+
 static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         _cleanup_(unit_freep) Unit *u = NULL;
         Unit **slot;
@@ -85,6 +118,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         m->units[m->n_units++] = u;
         u->seen = true;
         log_debug("Watching %s (%s).", u->name, u->path);
+        graveyard_resurrect(m, u, now_usec(CLOCK_MONOTONIC));
 
         /* A first sample right away, so a unit that dies young is still seen. */
         r = unit_sample(TAKE_PTR(u), now_usec(CLOCK_MONOTONIC));
@@ -95,6 +129,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
 static void manager_remove_unit_at(Manager *m, size_t i, usec_t now) {
         Unit *u = m->units[i];
 
+        graveyard_bury(m, u, now);
         unit_vanish(u, now);
         tdelete(u, &m->units_by_name, unit_compare);
         m->units[i] = m->units[--m->n_units];

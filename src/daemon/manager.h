@@ -24,6 +24,21 @@ typedef struct SliceWatch {
         bool seen;
 } SliceWatch;
 
+/*
+ * Units that vanished recently: a restart often removes the cgroup and creates
+ * a new one a moment later, and the new one should be known as a restart
+ * (with the memory it freed), not as a stranger.
+ */
+#define MANAGER_GRAVEYARD_SIZE 64U
+#define MANAGER_RESTART_WINDOW (60 * USEC_PER_SEC)
+
+typedef struct Tombstone {
+        char name[256];
+        usec_t when;                    /* 0: empty */
+        uint64_t current;
+        unsigned restarts;
+} Tombstone;
+
 typedef struct ManagerOptions {
         const char *config_file;
         const char *config_dir;
@@ -50,6 +65,9 @@ typedef struct Manager {
         Unit **units;                   /* dense, for iteration */
         size_t n_units, n_units_allocated;
         void *units_by_name;            /* tsearch() tree of Unit* */
+
+        Tombstone graveyard[MANAGER_GRAVEYARD_SIZE];
+        size_t graveyard_next;
 
         SliceWatch *slices;
         size_t n_slices, n_slices_allocated;

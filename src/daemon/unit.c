@@ -214,7 +214,8 @@ int unit_reopen(Unit *u, uint64_t new_id) {
         /* Event counters start from zero in a new cgroup. */
         u->alerts.have_events = true;
         u->alerts.oom_kills = u->alerts.max_events = 0;
-        log_info("%s: cgroup recreated (restart %u), memory baseline reset; %llu bytes freed.",
+        log_info("%s: restarted (new cgroup, restart %u); the old instance used %llu bytes, "
+                 "analysis starts from a new baseline.",
                  u->name, u->cgroup_restarts, (unsigned long long) before);
         return 0;
 }

@@ -133,6 +133,11 @@ rm -rf "$root/system.slice/late.service"
 sleep 1
 check "memmond still running after a unit vanished" kill -0 $pid
 
+# the same unit back within a minute: a restart, with what the old one used
+mkunit system.slice/late.service 100 1000
+check "a unit back within a minute is known as restarted" \
+        bash -c "for i in \$(seq 30); do grep -q 'late.service: restarted (new cgroup, restart 1); the old instance used 100 bytes' '$T/stderr' && exit 0; sleep 0.1; done; exit 1"
+
 # SIGHUP with a broken config keeps the old one
 echo "Bogus=1" >"$T/conf.d/50-bad.conf"
 kill -HUP $pid
