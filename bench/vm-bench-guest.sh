@@ -92,6 +92,9 @@ awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v iv="$INTERVAL
         printf "CPU per tick: %.1f ms (%.1f us per unit per tick)\n", 1000 * cpu / ticks, 1e6 * cpu / ticks / n
         printf "RSS: %d KiB at start, %d KiB at end (peak %d KiB), %.2f KiB per unit\n", r0, r1, h, r1 / n
 }'
+# RSS counts shared library pages (libc, libsystemd: ~3 MiB, shared with every
+# systemd process); RssAnon is what memmond itself allocates, Pss the fair share.
+say "memory: $(grep -E '^(RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')Pss $(awk '/^Pss:/ { print $2 " kB" }' "/proc/$pid/smaps_rollup")"
 say "status: $(systemctl show -p StatusText --value memmond.service)"
 errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service _TRANSPORT=stdout | grep -v '^-- ' | wc -l)
 say "memmond log lines with PRIORITY<=3 during the run: $errs"

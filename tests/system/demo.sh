@@ -11,8 +11,9 @@
 # What happens in the VM (about 2.5 minutes, plus ~40 s boot):
 #   * memmond starts with the test configuration (1 s samples, warning at
 #     80 %, 2 s hold time),
-#   * leaky-demo.service leaks 30 MiB/min under MemoryMax=200M (a slow leak:
-#     watch its usage and any trend alert memmond raises),
+#   * leaky-demo.service leaks 30 MiB/min under MemoryMax=200M: after about a
+#     minute memmond raises a leak alert with its growth rate and time to limit
+#     (the demo shortens the analysis spans with a drop-in),
 #   * after 30 s, spike-demo.service jumps to 54 MiB under MemoryMax=64M
 #     (a usage warning), and is stopped 40 s later (the alert clears),
 #   * after 90 s, oom-demo.service runs into MemoryMax=32M and is OOM-killed
@@ -23,6 +24,14 @@
 
 if [[ ${1:-} != --guest ]]; then
         HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+        # A host that can run memmond itself (systemd as PID 1, the cgroup v2
+        # memory controller): run the freshly built one in the foreground.
+        if [[ -d /run/systemd/system && $(stat -fc %T /sys/fs/cgroup 2>/dev/null) = cgroup2fs ]] &&
+           grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null &&
+           [[ -x $HERE/../../build/src/daemon/memmond ]]; then
+                echo "memmond in the foreground (Ctrl-C stops it); alerts: journalctl -f MESSAGE_ID=... or -t memmond"
+                exec "$HERE/../../build/src/daemon/memmond" "$@"
+        fi
         secs=${DEMO_SECONDS:-150}
         exec "$HERE/run.sh" --guest-script "$HERE/demo.sh" --guest-args "--guest $secs" \
                 --timeout $((secs + 400)) "$@"
@@ -48,6 +57,20 @@ sed 's/^/    /' /etc/memmon/memmond.conf.d/50-test.conf 2>/dev/null
 journalctl -f -n 0 -o verbose --no-pager _SYSTEMD_UNIT=memmond.service &
 FOLLOW_PID=$!
 sleep 1
+
+# Shorter analysis spans than production (LeakSpan=15min) so the leak verdict
+# shows up within the demo.
+cat >/etc/memmon/memmond.conf.d/60-demo.conf <<'CONF'
+[Monitor]
+AnalysisInterval=5s
+AnalysisWindow=5min
+AnalysisMinSpan=30s
+SustainedSpan=45s
+LeakSpan=60s
+HistoryDepth=600
+CONF
+echo "and for the demo:"
+sed 's/^/    /' /etc/memmon/memmond.conf.d/60-demo.conf
 
 banner "systemctl start memmond"
 systemctl start memmond.service || {
