@@ -88,11 +88,18 @@ int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *use
                         field(&f, "MESSAGE=%s: memory %.1f%% of memory.%s (%llu of %llu bytes), above the %s level of %.0f%%.",
                               who, 100.0 * (double) a->current / (double) a->limit, strempty(a->limit_name),
                               (unsigned long long) a->current, (unsigned long long) a->limit, sev, a->threshold_percent);
-                else if (a->kind == ALERT_LEAK)
-                        field(&f, "MESSAGE=%s: memory %s at %.2f MB/min (confidence %u%%)%s%s.",
-                              who, strempty(a->pattern), a->growth_bytes_per_min / 1e6, a->confidence,
-                              a->time_to_limit != USEC_INFINITY ? ", forecast to reach memory." : "",
-                              a->time_to_limit != USEC_INFINITY ? strempty(a->forecast_limit) : "");
+                else if (a->kind == ALERT_LEAK) {
+                        char ttl[FORMAT_DURATION_MAX + 64] = "";
+                        if (a->time_to_limit != USEC_INFINITY) {
+                                char d[FORMAT_DURATION_MAX];
+                                snprintf(ttl, sizeof ttl, ", forecast to reach %s%s in %s",
+                                         streq_ptr(a->forecast_limit, "host") ? "the host's available memory" : "memory.",
+                                         streq_ptr(a->forecast_limit, "host") ? "" : strempty(a->forecast_limit),
+                                         format_duration(d, sizeof d, a->time_to_limit));
+                        }
+                        field(&f, "MESSAGE=%s: memory %s at %.2f MB/min (confidence %u%%)%s.",
+                              who, strempty(a->pattern), a->growth_bytes_per_min / 1e6, a->confidence, ttl);
+                }
                 else if (a->kind == ALERT_OOM_KILL)
                         field(&f, "MESSAGE=%s: the kernel OOM killer killed a process (%llu kills so far).",
                               who, (unsigned long long) a->oom_kill_count);

@@ -55,6 +55,34 @@ static void test_fields(void) {
         g_assert_true(has("MEMMON_OOM_KILL_COUNT=2"));
         g_assert_true(has("PRIORITY=2"));
 
+        Alert leak = {
+                .id = 9, .kind = ALERT_LEAK, .severity = SEVERITY_WARNING, .unit = "leaky.service",
+                .current = 50000000, .pattern = "leak", .confidence = 93, .growth_bytes_per_min = 2097152,
+                .time_to_limit = 25 * USEC_PER_MINUTE, .forecast_limit = "max", .window = 30 * USEC_PER_MINUTE,
+        };
+        g_assert_cmpint(journal_send_alert(&leak, false, capture, NULL), ==, 0);
+        g_assert_true(has("MESSAGE_ID=" MEMMON_MESSAGE_ALERT_LEAK));
+        g_assert_true(has("MESSAGE=leaky.service: memory leak at 2.10 MB/min (confidence 93%), forecast to reach memory.max in 25min."));
+        g_assert_true(has("MEMMON_PATTERN=leak"));
+        g_assert_true(has("MEMMON_CONFIDENCE=93"));
+        g_assert_true(has("MEMMON_GROWTH_BYTES_PER_MIN=2097152"));
+        g_assert_true(has("MEMMON_TIME_TO_LIMIT_USEC=1500000000"));
+        g_assert_true(has("MEMMON_FORECAST_LIMIT=max"));
+        g_assert_true(has("MEMMON_WINDOW_USEC=1800000000"));
+        leak.time_to_limit = USEC_INFINITY;
+        g_assert_cmpint(journal_send_alert(&leak, false, capture, NULL), ==, 0);
+        g_assert_false(has("MEMMON_FORECAST_LIMIT=max"));
+        g_assert_true(has("MESSAGE=leaky.service: memory leak at 2.10 MB/min (confidence 93%)."));
+
+        g_assert_cmpint(journal_send_suppressed("x.service", 3, 10, USEC_PER_HOUR, capture, NULL), ==, 0);
+        g_assert_true(has("MESSAGE_ID=" MEMMON_MESSAGE_ALERTS_SUPPRESSED));
+        g_assert_true(has("MEMMON_SUPPRESSED=3"));
+        g_assert_true(has("UNIT=x.service"));
+
+        g_assert_cmpint(journal_send_ready("0.1", 12, 5 * USEC_PER_SEC, true, capture, NULL), ==, 0);
+        g_assert_true(has("MESSAGE_ID=" MEMMON_MESSAGE_DAEMON_READY));
+        g_assert_true(has("MEMMON_UNITS=12"));
+
         Alert bad = warn;
         bad.kind = _ALERT_KIND_MAX;
         g_assert_cmpint(journal_send_alert(&bad, false, capture, NULL), <, 0);
