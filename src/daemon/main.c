@@ -22,6 +22,7 @@ static const char *arg_config = MEMMON_CONF_FILE;
 static const char *arg_config_dir = MEMMON_CONF_DIR;
 static const char *arg_cgroup_root = NULL;
 static const char *arg_proc_root = NULL;
+static bool arg_no_bus = false;
 
 static void help(void) {
         printf("memmond [OPTIONS...]\n\n"
@@ -34,13 +35,14 @@ static void help(void) {
                "     --analyze=FILE      Classify a recorded series (CSV or JSON) and exit\n"
                "     --json              With --analyze: print JSON\n"
                "     --cgroup-root=PATH  Use this cgroup v2 tree instead of discovering it\n"
-               "     --proc-root=PATH    Read meminfo and pressure from here (default /proc)\n",
+               "     --proc-root=PATH    Read meminfo and pressure from here (default /proc)\n"
+               "     --no-bus            Do not connect to the system bus (no D-Bus API)\n",
                MEMMON_CONF_FILE, MEMMON_CONF_DIR);
 }
 
 int main(int argc, char *argv[]) {
         enum { ARG_VERSION = 0x100, ARG_CONFIG, ARG_CONFIG_DIR, ARG_CHECK_CONFIG, ARG_ANALYZE, ARG_JSON,
-               ARG_CGROUP_ROOT, ARG_PROC_ROOT };
+               ARG_CGROUP_ROOT, ARG_PROC_ROOT, ARG_NO_BUS };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -51,6 +53,7 @@ int main(int argc, char *argv[]) {
                 { "json", no_argument, NULL, ARG_JSON },
                 { "cgroup-root", required_argument, NULL, ARG_CGROUP_ROOT },
                 { "proc-root", required_argument, NULL, ARG_PROC_ROOT },
+                { "no-bus", no_argument, NULL, ARG_NO_BUS },
                 {}
         };
         _cleanup_(config_freep) Config *config = NULL;
@@ -87,6 +90,9 @@ int main(int argc, char *argv[]) {
                 case ARG_PROC_ROOT:
                         arg_proc_root = optarg;
                         break;
+                case ARG_NO_BUS:
+                        arg_no_bus = true;
+                        break;
                 default:
                         return EXIT_FAILURE;
                 }
@@ -113,6 +119,7 @@ int main(int argc, char *argv[]) {
                 .config_dir = arg_config_dir,
                 .cgroup_root = arg_cgroup_root,
                 .proc_root = arg_proc_root,
+                .no_bus = arg_no_bus,
         };
         _cleanup_(manager_freep) Manager *m = NULL;
 

@@ -17,6 +17,8 @@
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
+#include "bus-manager.h"
+#include "bus-unit.h"
 #include "cgroup.h"
 #include "log.h"
 #include "manager.h"
@@ -49,8 +51,16 @@ unsigned manager_active_alerts(const Manager *m) {
 
 void manager_deliver(Manager *m, AlertSlot slots[static _ALERT_KIND_MAX], RateLimit *budget,
                      const AlertChange *ch, size_t n, usec_t now) {
-        for (size_t i = 0; i < n; i++)
-                (void) alert_log_deliver(m->alerts, &slots[ch[i].alert.kind], budget, &ch[i], now);
+        for (size_t i = 0; i < n; i++) {
+                AlertSlot *slot = &slots[ch[i].alert.kind];
+                bool sent = slot->sent;
+                uint64_t suppressed = m->alerts->n_suppressed;
+                uint64_t id = alert_log_deliver(m->alerts, slot, budget, &ch[i], now);
+
+                /* Bus signals mirror the journal: raises the budget let through, clears of those. */
+                if (ch[i].cleared ? sent : m->alerts->n_suppressed == suppressed)
+                        bus_manager_emit_alert(m, &ch[i], id);
+        }
 }
 
 static void graveyard_bury(Manager *m, const Unit *u, usec_t now) {
@@ -119,6 +129,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         u->seen = true;
         log_debug("Watching %s (%s).", u->name, u->path);
         graveyard_resurrect(m, u, now_usec(CLOCK_MONOTONIC));
+        bus_unit_emit_added(u);
 
         /* A first sample right away, so a unit that dies young is still seen. */
         r = unit_sample(TAKE_PTR(u), now_usec(CLOCK_MONOTONIC));
@@ -131,6 +142,7 @@ static void manager_remove_unit_at(Manager *m, size_t i, usec_t now) {
 
         graveyard_bury(m, u, now);
         unit_vanish(u, now);
+        bus_unit_emit_removed(u); /* while the unit can still be looked up */
         tdelete(u, &m->units_by_name, unit_compare);
         m->units[i] = m->units[--m->n_units];
         unit_free(u);
@@ -340,7 +352,9 @@ static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
                                 manager_remove_unit_at(m, i - 1, now);
 
         m->n_ticks++;
+        m->last_tick = now;
         update_status(m);
+        bus_manager_tick(m);
 
         return sd_event_source_set_time_relative(s, m->config->sample_interval);
 }
@@ -496,6 +510,8 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
 
+        /* First: bus slots and pending polkit checks point into the manager. */
+        bus_manager_free(m->bus);
         for (size_t i = 0; i < m->n_units; i++)
                 unit_free(m->units[i]);
         free(m->units);
@@ -543,6 +559,11 @@ int manager_run(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Cannot add the rescan timer: %m");
         (void) sd_event_source_set_enabled(m->rescan_timer, SD_EVENT_ON);
+
+        /* Before READY=1, so bus activation finds the name soon after. */
+        r = bus_manager_start(m);
+        if (r < 0)
+                return r;
 
         r = journal_send_ready(PACKAGE_VERSION, m->n_units, m->config->sample_interval,
                                m->psi_triggers && m->config->pressure_triggers, NULL, NULL);

@@ -44,7 +44,10 @@ typedef struct ManagerOptions {
         const char *config_dir;
         const char *cgroup_root;        /* NULL: discover */
         const char *proc_root;          /* NULL: "/proc" */
+        bool no_bus;                    /* do not offer the D-Bus API */
 } ManagerOptions;
+
+typedef struct BusManager BusManager;
 
 typedef struct Manager {
         sd_event *event;
@@ -87,6 +90,9 @@ typedef struct Manager {
         uint64_t n_unit_analyses;
         size_t units_over_limit;
         char status[128];
+
+        BusManager *bus;                /* bus-manager.c; NULL with --no-bus */
+        usec_t last_tick;               /* CLOCK_MONOTONIC of the last sample tick, for Health */
 } Manager;
 
 int manager_new(const ManagerOptions *o, Config *config, Manager **ret);

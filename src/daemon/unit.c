@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "alerts.h"
+#include "bus-manager.h"
 #include "log.h"
 #include "manager.h"
 #include "unit.h"
@@ -306,6 +307,9 @@ int unit_analyse(Unit *u, usec_t now) {
         if (u->has_analysis && a.pattern != u->analysis.pattern)
                 log_debug("%s: pattern %s -> %s (confidence %u).", u->name,
                           pattern_to_string(u->analysis.pattern), pattern_to_string(a.pattern), a.confidence);
+        /* Also the first verdict: until then clients saw "unknown". */
+        if (a.pattern != u->analysis.pattern)
+                bus_manager_emit_pattern_changed(u, u->analysis.pattern, &a);
         u->analysis = a;
         u->has_analysis = true;
 

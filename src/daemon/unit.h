@@ -47,6 +47,11 @@ typedef struct Unit {
         int trigger_fd;
 
         bool seen;                      /* rescan mark */
+
+        struct {                        /* what PropertiesChanged last announced (bus-unit.c) */
+                Pattern pattern;
+                unsigned confidence, active_alerts;
+        } bus_emitted;
 } Unit;
 
 /* Opens the cgroup files and the event sources; new_since_start: count events that already happened. */
