@@ -58,7 +58,24 @@ const AlertRecord *alert_log_find(const AlertLog *l, uint64_t id) {
 }
 
 static void record_new(AlertLog *l, const Alert *a, bool suppressed) {
-        AlertRecord *r = &l->ring[l->head];
+        size_t pos = l->head;
+        AlertRecord *r;
+
+        /*
+         * When full, overwrite the oldest *cleared* record: active alerts (bounded by units
+         * times kinds) must stay listable and acknowledgeable however many came after them.
+         * Skipped active records then read as slightly newer than they are; ids order them.
+         */
+        if (l->n == l->capacity)
+                for (size_t k = 0; k < l->capacity; k++) {
+                        size_t c = (l->head + k) % l->capacity;
+                        if (l->ring[c].cleared != 0) {
+                                pos = c;
+                                break;
+                        }
+                }
+        r = &l->ring[pos];
+        l->head = pos;
 
         *r = (AlertRecord) {
                 .id = a->id,
@@ -144,7 +161,8 @@ uint64_t alert_log_deliver(AlertLog *l, AlertSlot *slot, RateLimit *unit_budget,
                 rec->severity = a.severity;
                 rec->current = a.current;
                 rec->suppressed = rec->suppressed && !allowed;
-        } else
+        } else if (allowed || a.kind != ALERT_OOM_KILL)
+                /* A suppressed OOM kill is only counted: a crash loop must not flush the log. */
                 record_new(l, &a, !allowed);
         l->n_raised++;
 
@@ -157,4 +175,13 @@ void alert_log_flush_suppressed(AlertLog *l, const char *unit, RateLimit *rl, us
 
         if (n > 0)
                 report_suppressed(l, unit, n, rl);
+}
+
+void alert_log_flush_suppressed_now(AlertLog *l, const char *unit, RateLimit *rl) {
+        unsigned n = rl->suppressed;
+
+        if (n == 0)
+                return;
+        rl->suppressed = 0;
+        report_suppressed(l, unit, n, rl);
 }

@@ -55,6 +55,9 @@ void alert_log_set_budget(AlertLog *l, unsigned per_hour);
 uint64_t alert_log_deliver(AlertLog *l, AlertSlot *slot, RateLimit *unit_budget,
                            const AlertChange *ch, usec_t now);
 
+/* Reports what rl refused in its current window now, e.g. when its unit goes away. */
+void alert_log_flush_suppressed_now(AlertLog *l, const char *unit, RateLimit *rl);
+
 /* Reports what budget rl refused once its window is over. unit NULL: the global budget. */
 void alert_log_flush_suppressed(AlertLog *l, const char *unit, RateLimit *rl, usec_t now);
 

@@ -161,8 +161,6 @@ static int walk_dir(Walk *w, int dir_fd, size_t path_len, unsigned depth) {
 
                 if (!config_unit_wanted(w->config, de->d_name))
                         w->stats.skipped++;
-                else if (w->stats.units >= w->config->max_units)
-                        w->stats.over_limit++;
                 else {
                         CgroupEntry e = {
                                 .name = w->path + path_len + 1,

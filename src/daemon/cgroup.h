@@ -37,13 +37,13 @@ typedef int (*CgroupSliceFunc)(const char *path, void *userdata);
 typedef struct CgroupScanStats {
         size_t units;           /* reported to the callback */
         size_t skipped;         /* filtered out by the config */
-        size_t over_limit;      /* wanted, but beyond MaxUnits */
         size_t slices;
 } CgroupScanStats;
 
 /*
  * Walks system.slice and user.slice (and slices nested in them) and reports
- * every *.service and *.scope the config wants, at most max_units of them.
+ * every *.service and *.scope the config wants. MaxUnits is the caller's
+ * business: only it knows which units are already watched and must stay.
  * A directory that vanishes during the walk is skipped, not an error.
  */
 int cgroup_scan(int root_fd, const Config *c,

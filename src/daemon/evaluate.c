@@ -69,6 +69,27 @@ static size_t level_change(AlertSlot *slot, const LevelTransition *t, const Aler
         return 1;
 }
 
+/* A rule that was switched off (reload, [Unit:] override) drops its alert at once. */
+static size_t rule_off(AlertSlot *slot, LevelState *ls, AlertKind kind, const char *unit,
+                       uint64_t current, usec_t now, AlertChange *out) {
+        *ls = LEVEL_STATE_INIT;
+        if (slot->id == 0)
+                return 0;
+        *out = (AlertChange) {
+                .cleared = true,
+                .alert = {
+                        .id = slot->id,
+                        .kind = kind,
+                        .severity = slot->severity,
+                        .unit = unit,
+                        .current = current,
+                        .held = now >= slot->since ? now - slot->since : 0,
+                        .time_to_limit = USEC_INFINITY,
+                },
+        };
+        return 1;
+}
+
 static void usage_rule(const RuleConfig *rc, LevelRule *ret) {
         *ret = (LevelRule) {
                 .clear_margin = rc->clear_margin_percent,
@@ -222,14 +243,18 @@ size_t evaluate_unit_sample(UnitAlertState *st, const RuleConfig *rc, const char
         }
 
         /* Pressure: full avg10 above the level. */
-        if (rc->pressure_full_avg10 > 0 && s->pressure.valid) {
+        if (rc->pressure_full_avg10 <= 0)
+                n += rule_off(&st->slot[ALERT_PRESSURE], &st->pressure, ALERT_PRESSURE, unit, s->current, now, out + n);
+        else {
+                /* Unreadable PSI counts as no pressure, so an alert raised before still clears. */
+                double full = s->pressure.valid ? s->pressure.full_avg10 : 0;
                 LevelRule pr = {
                         .clear_margin = rc->pressure_full_avg10 / 4.0,
                         .hold_time = rc->hold_time,
                         .clear_time = rc->clear_time,
                 };
                 pr.threshold[SEVERITY_WARNING] = rc->pressure_full_avg10;
-                if (level_rule_eval(&pr, &st->pressure, s->pressure.full_avg10, now, &t)) {
+                if (level_rule_eval(&pr, &st->pressure, full, now, &t)) {
                         Alert a = {
                                 .kind = ALERT_PRESSURE,
                                 .unit = unit,
@@ -252,7 +277,7 @@ size_t evaluate_unit_analysis(UnitAlertState *st, const RuleConfig *rc, const ch
         double value = 0;
 
         if (rc->leak_confidence == 0)
-                return 0;
+                return rule_off(&st->slot[ALERT_LEAK], &st->leak, ALERT_LEAK, unit, current, now, out);
 
         if (an->pattern == PATTERN_LEAK || an->pattern == PATTERN_EXPONENTIAL)
                 value = an->confidence;
@@ -345,7 +370,10 @@ size_t evaluate_host(HostAlertState *st, const Config *c, const HostSample *h, u
                 }
         }
 
-        if (c->host_pressure_full_avg10 > 0 && h->pressure.valid && h->pressure.has_full) {
+        if (c->host_pressure_full_avg10 <= 0)
+                n += rule_off(&st->slot[ALERT_PRESSURE], &st->pressure, ALERT_PRESSURE, NULL,
+                              h->mem_available, now, out + n);
+        else if (h->pressure.valid && h->pressure.has_full) {
                 LevelRule pr = {
                         .clear_margin = c->host_pressure_full_avg10 / 4.0,
                         .hold_time = c->rules.hold_time,

@@ -21,6 +21,8 @@ int manager_health(Manager *m, HealthStatus *ret, char ***ret_problems) {
                 .psi_refused = m->config->pressure_triggers && !m->psi_triggers,
                 .units_over_limit = m->units_over_limit,
                 .max_units = m->config->max_units,
+                .units_unwatchable = m->units_unwatchable,
+                .unwatchable_error = m->scan_last_error,
                 .journal_error = m->alerts->last_send_error,
                 .journal_errors = m->alerts->n_send_errors,
         };

@@ -77,6 +77,9 @@ int health_evaluate(const HealthInputs *in, HealthStatus *ret, char ***ret_probl
         if (r >= 0 && in->units_over_limit > 0)
                 r = add_problem(l, &n, "MaxUnits=%u reached: %zu units are not watched.",
                                 in->max_units, in->units_over_limit);
+        if (r >= 0 && in->units_unwatchable > 0)
+                r = add_problem(l, &n, "%zu units or slices cannot be watched: %s.",
+                                in->units_unwatchable, strerror(abs(in->unwatchable_error)));
         if (r >= 0 && in->journal_error != 0)
                 r = add_problem(l, &n, "Writing alerts to the journal fails: %s (%" PRIu64 " failed).",
                                 strerror(abs(in->journal_error)), in->journal_errors);

@@ -31,6 +31,8 @@ typedef struct HealthInputs {
         bool psi_refused;               /* PressureTriggers=yes, but the kernel said no */
         size_t units_over_limit;
         unsigned max_units;
+        size_t units_unwatchable;       /* units or slices the last scan could not watch */
+        int unwatchable_error;
         int journal_error;              /* last alert write error, 0 when the last one worked */
         uint64_t journal_errors;        /* failed alert writes since start */
 } HealthInputs;

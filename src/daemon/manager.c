@@ -72,6 +72,7 @@ static void graveyard_bury(Manager *m, const Unit *u, usec_t now) {
                 .when = now,
                 .current = u->has_sample ? u->sample.current : 0,
                 .restarts = u->cgroup_restarts,
+                .budget = u->budget,
         };
         strcpy(t->name, u->name);
         m->graveyard_next = (m->graveyard_next + 1) % MANAGER_GRAVEYARD_SIZE;
@@ -87,6 +88,7 @@ static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
                 if (now >= t->when && now - t->when <= MANAGER_RESTART_WINDOW) {
                         u->cgroup_restarts = t->restarts + 1;
                         u->restart_freed = t->current;
+                        u->budget = t->budget;
                         log_info("%s: restarted (new cgroup, restart %u); the old instance used %llu bytes, "
                                  "analysis starts from a new baseline.",
                                  u->name, u->cgroup_restarts, (unsigned long long) t->current);
@@ -101,8 +103,10 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         Unit **slot;
         int r;
 
-        if (m->n_units >= m->config->max_units)
+        if (m->n_units >= m->config->max_units) {
+                m->scan_over_limit++;
                 return 0;
+        }
 
         if (m->n_units == m->n_units_allocated) {
                 size_t k = MAX(m->n_units_allocated * 2, (size_t) 64);
@@ -113,11 +117,22 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
                 m->n_units_allocated = k;
         }
 
-        r = unit_new(m, e->name, e->path, e->id, m->started, &u);
+        /*
+         * Only a cgroup created after start (kernfs ids grow) has events that are news; a unit
+         * that joins later for other reasons (reload, a free MaxUnits slot) keeps its past.
+         */
+        r = unit_new(m, e->name, e->path, e->id, m->started && e->id > m->initial_max_cgroup_id, &u);
         if (r == -ENODEV || r == -ENOENT)
                 return 0; /* vanished while we looked: normal */
-        if (r < 0)
-                return log_warning_errno(r, "Cannot watch %s: %m", e->name);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                /* One unit we cannot watch (EMFILE, inotify limits) must not stop discovery. */
+                log_debug_errno(r, "Cannot watch %s: %m", e->name);
+                m->scan_unwatchable++;
+                m->scan_last_error = r;
+                return 0;
+        }
 
         slot = tsearch(u, &m->units_by_name, unit_compare);
         if (!slot)
@@ -132,7 +147,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         bus_unit_emit_added(u);
 
         /* A first sample right away, so a unit that dies young is still seen. */
-        r = unit_sample(TAKE_PTR(u), now_usec(CLOCK_MONOTONIC));
+        r = unit_sample(TAKE_PTR(u), now_usec(CLOCK_MONOTONIC), true);
         (void) r;
         return 0;
 }
@@ -140,6 +155,9 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
 static void manager_remove_unit_at(Manager *m, size_t i, usec_t now) {
         Unit *u = m->units[i];
 
+        /* Nothing refused is lost: what the budget held back so far is reported now. */
+        alert_log_flush_suppressed_now(m->alerts, u->name, &u->budget);
+        u->budget.suppressed = 0;
         graveyard_bury(m, u, now);
         unit_vanish(u, now);
         bus_unit_emit_removed(u); /* while the unit can still be looked up */
@@ -153,6 +171,8 @@ static int on_scan_unit(const CgroupEntry *e, void *userdata) {
         Unit *u = manager_get_unit(m, e->name);
         int r;
 
+        if (!m->started)
+                m->initial_max_cgroup_id = MAX(m->initial_max_cgroup_id, e->id);
         if (!u)
                 return manager_add_unit(m, e);
 
@@ -210,9 +230,15 @@ static int on_scan_slice(const char *path, void *userdata) {
                                  on_slice_changed, m);
         if (r < 0) {
                 free(w->path);
-                if (r == -ENOENT)
-                        return 0;
-                return log_warning_errno(r, "Cannot watch %s for new units: %m", p);
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (r != -ENOENT) {
+                        /* Still scanned at RescanInterval; new units there are just seen later. */
+                        log_debug_errno(r, "Cannot watch %s for new units: %m", p);
+                        m->scan_unwatchable++;
+                        m->scan_last_error = r;
+                }
+                return 0;
         }
         m->n_slices++;
         return 0;
@@ -238,6 +264,8 @@ int manager_rescan(Manager *m) {
         for (size_t i = 0; i < m->n_slices; i++)
                 m->slices[i].seen = false;
 
+        m->scan_over_limit = m->scan_unwatchable = 0;
+        m->scan_last_error = 0;
         r = cgroup_scan(m->root_fd, m->config, on_scan_unit, on_scan_slice, m, &st);
         if (r < 0) {
                 /* Keep what we have; the next rescan may succeed. */
@@ -260,9 +288,13 @@ int manager_rescan(Manager *m) {
                 m->slices[i - 1] = m->slices[--m->n_slices];
         }
 
-        if (st.over_limit > 0 && st.over_limit != m->units_over_limit)
-                log_warning("%zu units are not watched: MaxUnits=%u reached.", st.over_limit, m->config->max_units);
-        m->units_over_limit = st.over_limit;
+        if (m->scan_over_limit > 0 && m->scan_over_limit != m->units_over_limit)
+                log_warning("%zu units are not watched: MaxUnits=%u reached.", m->scan_over_limit, m->config->max_units);
+        m->units_over_limit = m->scan_over_limit;
+        if (m->scan_unwatchable > 0 && m->scan_unwatchable != m->units_unwatchable)
+                log_warning_errno(m->scan_last_error, "%zu units or slices cannot be watched (last error: %m); "
+                                  "they are retried at each rescan.", m->scan_unwatchable);
+        m->units_unwatchable = m->scan_unwatchable;
 
         update_status(m);
         return 0;
@@ -324,7 +356,7 @@ static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
         cpu0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
         for (size_t i = 0; i < m->n_units; i++) {
                 Unit *u = m->units[i];
-                int r = unit_sample(u, now);
+                int r = unit_sample(u, now, true);
                 if (r == -ENODEV) {
                         u->seen = false;
                         gone = true;
@@ -553,12 +585,15 @@ int manager_run(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Cannot add the sample timer: %m");
         (void) sd_event_source_set_enabled(m->sample_timer, SD_EVENT_ON);
+        /* A timer that cannot be re-armed must end the daemon (and restart it), not stop sampling. */
+        (void) sd_event_source_set_exit_on_failure(m->sample_timer, true);
 
         r = sd_event_add_time_relative(m->event, &m->rescan_timer, CLOCK_MONOTONIC, m->config->rescan_interval,
                                        m->config->rescan_interval / 10, on_rescan, m);
         if (r < 0)
                 return log_error_errno(r, "Cannot add the rescan timer: %m");
         (void) sd_event_source_set_enabled(m->rescan_timer, SD_EVENT_ON);
+        (void) sd_event_source_set_exit_on_failure(m->rescan_timer, true);
 
         /* Before READY=1, so bus activation finds the name soon after. */
         r = bus_manager_start(m);

@@ -37,6 +37,7 @@ typedef struct Tombstone {
         usec_t when;                    /* 0: empty */
         uint64_t current;
         unsigned restarts;
+        RateLimit budget;               /* a crash loop must not get a fresh alert budget per restart */
 } Tombstone;
 
 typedef struct ManagerOptions {
@@ -88,7 +89,11 @@ typedef struct Manager {
         uint64_t n_unit_samples;
         usec_t analysis_cpu_usec;
         uint64_t n_unit_analyses;
-        size_t units_over_limit;
+        size_t units_over_limit;        /* wanted but not watched at the last scan (MaxUnits) */
+        size_t units_unwatchable;       /* could not be watched at the last scan (EMFILE, ...) */
+        size_t scan_over_limit, scan_unwatchable; /* counted during a scan */
+        int scan_last_error;
+        uint64_t initial_max_cgroup_id; /* cgroups with higher ids were created after start */
         char status[128];
 
         BusManager *bus;                /* bus-manager.c; NULL with --no-bus */

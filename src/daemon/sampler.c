@@ -103,35 +103,25 @@ int sampler_read_fast(const CgroupFiles *f, Sample *s) {
         if (r < 0)
                 return r;
 
-        s->has_peak = false;
-        if (f->fd[CGROUP_FILE_PEAK] >= 0) {
-                r = read_u64_file(f->fd[CGROUP_FILE_PEAK], &s->peak, false);
-                if (r < 0)
-                        return r;
-                s->has_peak = true;
-        }
-
-        s->has_swap = false;
-        if (f->fd[CGROUP_FILE_SWAP] >= 0) {
-                r = read_u64_file(f->fd[CGROUP_FILE_SWAP], &s->swap_current, false);
-                if (r < 0)
-                        return r;
-                s->has_swap = true;
-        }
+        /*
+         * The optional files degrade to "not read" on any error: PSI may be off at boot
+         * (EOPNOTSUPP) or hidden by cgroup.pressure=0 (ENODEV on the held fd) while the
+         * cgroup itself is fine. Whether the cgroup is gone is decided by memory.current.
+         */
+        s->has_peak = f->fd[CGROUP_FILE_PEAK] >= 0 &&
+                      read_u64_file(f->fd[CGROUP_FILE_PEAK], &s->peak, false) >= 0;
+        s->has_swap = f->fd[CGROUP_FILE_SWAP] >= 0 &&
+                      read_u64_file(f->fd[CGROUP_FILE_SWAP], &s->swap_current, false) >= 0;
 
         r = sampler_read_events(f, &s->events);
         if (r < 0)
                 return r;
 
         s->pressure.valid = false;
-        if (f->fd[CGROUP_FILE_PRESSURE] >= 0) {
-                r = read_small(f->fd[CGROUP_FILE_PRESSURE], buf, sizeof buf);
-                if (r < 0)
-                        return r;
-                r = parse_pressure(buf, &s->pressure);
-                if (r < 0)
-                        return r;
-        }
+        if (f->fd[CGROUP_FILE_PRESSURE] >= 0 &&
+            read_small(f->fd[CGROUP_FILE_PRESSURE], buf, sizeof buf) >= 0 &&
+            parse_pressure(buf, &s->pressure) < 0)
+                s->pressure.valid = false;
         return 0;
 }
 

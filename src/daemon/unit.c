@@ -59,7 +59,7 @@ static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, voi
                 return 0;
         }
         /* Stall crossed the trigger: sample now instead of at the next tick. */
-        r = unit_sample(u, now_usec(CLOCK_MONOTONIC));
+        r = unit_sample(u, now_usec(CLOCK_MONOTONIC), false);
         if (r == -ENODEV)
                 manager_rescan_soon(u->manager);
         return 0;
@@ -234,7 +234,17 @@ static int unit_recover(Unit *u) {
         return unit_reopen(u, (uint64_t) st.st_ino);
 }
 
-int unit_sample(Unit *u, usec_t now) {
+static int unit_sample_failed(Unit *u, int r, const char *what) {
+        if (r == -ENODEV)
+                return r;
+        /* Once per failure streak: a unit we cannot read gets no alerts, so say so. */
+        if (!u->sample_failing)
+                log_warning_errno(r, "%s: cannot read %s, the unit is not being sampled: %m", u->name, what);
+        u->sample_failing = true;
+        return r;
+}
+
+int unit_sample(Unit *u, usec_t now, bool record) {
         Manager *m = u->manager;
         AlertChange ch[ALERT_CHANGES_MAX];
         Sample s = u->sample;
@@ -250,18 +260,23 @@ int unit_sample(Unit *u, usec_t now) {
                 r = sampler_read_fast(&u->files, &s);
         }
         if (r < 0)
-                return r == -ENODEV ? r : log_debug_errno(r, "%s: cannot sample: %m", u->name);
+                return unit_sample_failed(u, r, "memory.current or memory.events");
 
         if (!u->has_sample || u->stat_time == 0 || now - u->stat_time >= m->config->stat_interval) {
                 r = sampler_read_slow(&u->files, &s);
                 if (r < 0)
-                        return r == -ENODEV ? r : log_debug_errno(r, "%s: cannot read memory.stat or limits: %m", u->name);
+                        return unit_sample_failed(u, r, "memory.stat or the limits");
                 u->stat_time = now;
         }
         s.timestamp = now;
+        if (u->sample_failing)
+                log_info("%s: sampling works again.", u->name);
+        u->sample_failing = false;
 
-        (void) history_add(u->history, now, s.current,
-                           s.stat.valid ? s.stat.anon : 0, s.stat.valid ? s.stat.file : 0);
+        /* Out-of-tick samples (PSI triggers) feed the rules, not the evenly spaced history. */
+        if (record)
+                (void) history_add(u->history, now, s.current,
+                                   s.stat.valid ? s.stat.anon : 0, s.stat.valid ? s.stat.file : 0);
         u->sample = s;
         u->has_sample = true;
         u->n_samples++;

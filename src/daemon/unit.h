@@ -47,6 +47,7 @@ typedef struct Unit {
         int trigger_fd;
 
         bool seen;                      /* rescan mark */
+        bool sample_failing;            /* the last sample failed (warned once) */
 
         struct {                        /* what PropertiesChanged last announced (bus-unit.c) */
                 Pattern pattern;
@@ -65,7 +66,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Unit *, unit_free);
  * evaluates the rules. -ENODEV: the cgroup is gone for good and the caller
  * should drop the unit; a recreated cgroup is reopened here.
  */
-int unit_sample(Unit *u, usec_t now);
+int unit_sample(Unit *u, usec_t now, bool record);
 
 /* Runs the analyser over the unit's history and the leak rule on the verdict. */
 int unit_analyse(Unit *u, usec_t now);

@@ -284,7 +284,8 @@ static int parse_pressure_line(const char *p, const char *eol, double avg[3], ui
                         known = true;
                         break;
                 }
-                if (!known)
+                /* A key=value the kernel may add one day is skipped; anything else is garbage. */
+                if (!known && !memchr(p, '=', tok_end - p))
                         return -EINVAL;
                 p = tok_end;
         }

@@ -373,6 +373,35 @@ static void test_ring(void) {
         g_assert_cmpuint(l->n, ==, 4);
 
         alert_log_free(l);
+
+        /* An active alert survives any number of later ones that were cleared. */
+        l = new_log(&cap, 4, 1000);
+        AlertSlot keep = {};
+        ch = raise_change(ALERT_USAGE, SEVERITY_WARNING, "keep.service", &keep);
+        uint64_t kept = alert_log_deliver(l, &keep, NULL, &ch, 0);
+        for (int i = 0; i < 20; i++) {
+                AlertSlot s = {};
+                ch = raise_change(ALERT_PRESSURE, SEVERITY_WARNING, "churn.service", &s);
+                alert_log_deliver(l, &s, NULL, &ch, i);
+                ch = clear_change(ALERT_PRESSURE, "churn.service", &s);
+                alert_log_deliver(l, &s, NULL, &ch, i);
+        }
+        g_assert_cmpuint(l->n, ==, 4);
+        g_assert_nonnull(alert_log_find(l, kept));
+        g_assert_cmpuint(alert_log_find(l, kept)->cleared, ==, 0);
+
+        /* Suppressed OOM kills are counted, not logged. */
+        alert_log_free(l);
+        l = new_log(&cap, 4, 1);
+        for (int i = 0; i < 10; i++) {
+                AlertSlot s = {};
+                ch = raise_change(ALERT_OOM_KILL, SEVERITY_CRITICAL, "loop.service", &s);
+                alert_log_deliver(l, &s, NULL, &ch, i);
+        }
+        g_assert_cmpuint(l->n, ==, 1);
+        g_assert_cmpuint(l->n_suppressed, ==, 9);
+
+        alert_log_free(l);
         capture_done(&cap);
 }
 

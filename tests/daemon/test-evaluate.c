@@ -357,6 +357,19 @@ static void test_pressure(void) {
         unit_alert_state_init(&st, false);
         for (now = 0; now < 5 * USEC_PER_MINUTE; now += 5 * SEC)
                 g_assert_cmpuint(feed_psi(&st, &rc, 90, now, out), ==, 0);
+
+        /* Switched off while raised (a reload): the alert clears at once, not never. */
+        rc = default_rules();
+        unit_alert_state_init(&st, false);
+        g_assert_cmpuint(feed_psi(&st, &rc, 50, now = 0, out), ==, 0);
+        g_assert_cmpuint(feed_psi(&st, &rc, 50, now += 30 * SEC, out), ==, 1);
+        alert_slot_apply(&st.slot[ALERT_PRESSURE], &out[0], 4, true, now);
+        rc.pressure_full_avg10 = 0;
+        g_assert_cmpuint(feed_psi(&st, &rc, 50, now += SEC, out), ==, 1);
+        g_assert_true(out[0].cleared);
+        g_assert_cmpuint(out[0].alert.id, ==, 4);
+        alert_slot_apply(&st.slot[ALERT_PRESSURE], &out[0], 4, true, now);
+        g_assert_cmpuint(feed_psi(&st, &rc, 50, now += SEC, out), ==, 0);
 }
 
 static Analysis analysis(Pattern p, unsigned confidence, Severity sev) {

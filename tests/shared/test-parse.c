@@ -65,6 +65,11 @@ static void test_pressure(void) {
         g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=1\n", &ps), ==, 0);
         g_assert_false(ps.has_full);
         g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00\n", &ps), ==, -EINVAL);
+        /* Unknown key=value tokens (a future kernel) are skipped, bare words are not. */
+        g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=1 extra=1\n"
+                                       "full avg10=2.50 avg60=0.00 avg300=0.00 total=1 extra=1\n", &ps), ==, 0);
+        g_assert_cmpfloat(ps.full_avg10, ==, 2.5);
+        g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=1 junk\n", &ps), ==, -EINVAL);
         g_assert_cmpint(parse_pressure("some avg10=abc avg60=0.00 avg300=0.00 total=1\n", &ps), ==, -EINVAL);
         g_assert_cmpint(parse_pressure("", &ps), ==, -EINVAL);
 }
