@@ -13,7 +13,8 @@
  *
  * At most POLKIT_PENDING_MAX checks wait at a time (a caller holding an
  * interactive authorisation open should not let others pile up memory);
- * beyond that the call fails with Busy.
+ * beyond that the call fails with Busy; one connection may hold at most
+ * POLKIT_PENDING_PER_SENDER_MAX interactive ones, so it cannot lock others out.
  */
 
 #include <errno.h>
@@ -39,6 +40,7 @@ struct PolkitQuery {
         char *action;
         PolkitAuthorized authorized;
         void *userdata;
+        bool interactive;
         PolkitQuery *prev, *next;
 };
 
@@ -223,6 +225,20 @@ int polkit_check_async(Polkit *p, sd_bus_message *call, const char *action,
                                          "Too many authorization checks pending (%u), try again later.",
                                          POLKIT_PENDING_MAX);
         interactive = sd_bus_message_get_allow_interactive_authorization(call) > 0;
+        /*
+         * Interactive checks may wait minutes for a password: cap them per connection too, or
+         * one user holding prompts open locks admins out for that long.
+         */
+        if (interactive) {
+                unsigned mine = 0;
+                for (PolkitQuery *i = p->queries; i; i = i->next)
+                        mine += i->interactive && streq(sd_bus_message_get_sender(i->call), sender);
+                if (mine >= POLKIT_PENDING_PER_SENDER_MAX)
+                        return sd_bus_error_setf(error, POLKIT_ERROR_BUSY,
+                                                 "Too many interactive authorization checks pending for this "
+                                                 "caller (%u), finish or cancel those first.",
+                                                 POLKIT_PENDING_PER_SENDER_MAX);
+        }
 
         r = sd_bus_message_new_method_call(p->bus, &req, "org.freedesktop.PolicyKit1",
                                            "/org/freedesktop/PolicyKit1/Authority",
@@ -244,6 +260,7 @@ int polkit_check_async(Polkit *p, sd_bus_message *call, const char *action,
         q->call = sd_bus_message_ref(call);
         q->authorized = authorized;
         q->userdata = userdata;
+        q->interactive = interactive;
 
         r = sd_bus_call_async(p->bus, &q->slot, req, on_check_authorization, q,
                               interactive ? POLKIT_INTERACTIVE_TIMEOUT : 0);

@@ -41,6 +41,7 @@ static GTestDBus *test_bus;
 static char *tmpdir, *cgroot, *conf_path, *stderr_path;
 static GSubprocess *daemon_proc;
 static GDBusConnection *client;
+static const char *address;             /* of the private bus */
 static GPtrArray *signals;              /* of GVariant (sos@*): member, path, interface... see on_signal */
 static guint64 start_rt;
 
@@ -171,13 +172,18 @@ static GVariant *call(const char *method, GVariant *params, const char *reply_ty
         return call_full(PATH, IFACE, method, params, reply_type, G_DBUS_CALL_FLAGS_NONE, error);
 }
 
+static char *read_log(const char *log);
+
 static void assert_remote_error(GError *error, const char *name) {
         g_autofree char *remote = NULL;
 
         g_assert_nonnull(error);
         remote = g_dbus_error_get_remote_error(error);
-        if (!remote || !g_str_equal(remote, name))
-                g_error("expected %s, got %s (%s)", name, remote ? remote : "(local)", error->message);
+        if (!remote || !g_str_equal(remote, name)) {
+                g_autofree char *log = stderr_path ? read_log(stderr_path) : NULL;
+                g_error("expected %s, got %s (%s); memmond's stderr:\n%s", name, remote ? remote : "(local)",
+                        error->message, log ? log : "");
+        }
 }
 
 static GVariant *get_property(const char *path, const char *iface, const char *name) {
@@ -260,7 +266,6 @@ static char *read_log(const char *log) {
 static void setup(void) {
         g_autoptr(GError) error = NULL;
         g_autofree char *conf_dir = NULL;
-        const char *address;
 
         tmpdir = g_dir_make_tmp("memmon-bus-XXXXXX", &error);
         g_assert_no_error(error);
@@ -1103,6 +1108,40 @@ static void test_busy(void) {
         assert_remote_error(error, "org.freedesktop.DBus.Error.AccessDenied");
 }
 
+static unsigned held_target;
+
+static gboolean polkit_holds_target(gpointer data) {
+        return fake_polkit_held() >= held_target;
+}
+
+static gboolean replied_n(gpointer data) {
+        return ((Pending *) data)->replies >= held_target;
+}
+
+static void test_busy_interactive(void) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) v = NULL;
+        Pending p = {};
+
+        /* One connection may keep 4 interactive checks (password prompts) waiting, not more. */
+        fake_polkit_set(FAKE_POLKIT_HOLD);
+        held_target = fake_polkit_held() + 4;
+        for (unsigned i = 0; i < 4; i++)
+                g_dbus_connection_call(client, NAME, PATH, IFACE, "Reload", NULL, G_VARIANT_TYPE("()"),
+                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, 30000, NULL,
+                                       on_reload_reply, &p);
+        g_assert_true(wait_for(polkit_holds_target, NULL, TIMEOUT_MS));
+        v = g_dbus_connection_call_sync(client, NAME, PATH, IFACE, "Reload", NULL, NULL,
+                                        G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, TIMEOUT_MS, NULL, &error);
+        assert_remote_error(error, "org.memmon.Monitor.Error.Busy");
+        g_clear_error(&error);
+
+        fake_polkit_release(FAKE_POLKIT_DENY);
+        held_target = 4;
+        g_assert_true(wait_for(replied_n, &p, TIMEOUT_MS));
+        g_assert_cmpuint(p.denied, ==, 4);
+}
+
 static gboolean name_gone(gpointer name) {
         return !name_has_owner(name);
 }
@@ -1192,6 +1231,7 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/bus/Reload", test_reload);
         g_test_add_func("/bus/units-come-and-go", test_units_come_and_go);
         g_test_add_func("/bus/Busy", test_busy);
+        g_test_add_func("/bus/Busy-interactive", test_busy_interactive);
         g_test_add_func("/bus/polkit-missing", test_polkit_missing);
         g_test_add_func("/bus/bus-lost", test_bus_lost);
         g_test_add_func("/bus/no-bus", test_no_bus);
