@@ -14,40 +14,15 @@
 
 #include "bus-manager.h"
 #include "bus-unit.h"
+#include "cgroup.h"
 #include "fields.h"
 #include "log.h"
 #include "manager.h"
 #include "unit.h"
 
 bool bus_unit_name_is_valid(const char *name) {
-        static const char *const suffixes[] = { ".service", ".scope" };
-        size_t n, ats = 0;
-        bool suffix = false;
-
-        if (!name)
-                return false;
-        n = strnlen(name, BUS_UNIT_NAME_MAX + 1);
-        if (n == 0 || n > BUS_UNIT_NAME_MAX)
-                return false;
-
-        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
-                size_t k = strlen(suffixes[i]);
-                if (n > k && streq(name + n - k, suffixes[i]))
-                        suffix = true;
-        }
-        if (!suffix || name[0] == '@')
-                return false;
-
-        /* systemd's VALID_CHARS, plus one '@' between template and instance. */
-        for (const char *p = name; *p; p++) {
-                if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                    strchr(":-_.\\", *p))
-                        continue;
-                if (*p == '@' && ++ats == 1)
-                        continue;
-                return false;
-        }
-        return true;
+        /* The same rule as discovery, so every watched unit can be named on the bus. */
+        return cgroup_name_is_unit(name);
 }
 
 int bus_unit_path(const char *name, char **ret) {

@@ -31,10 +31,42 @@ static bool endswith(const char *s, const char *suffix) {
         return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+/*
+ * systemd's unit name rules for the two kinds memmond watches. Stricter than
+ * the kernel's directory names: a name that is not a valid unit (non-UTF-8, a
+ * quote) would break every bus reply that lists it.
+ */
 bool cgroup_name_is_unit(const char *name) {
-        return (endswith(name, ".service") && strlen(name) > strlen(".service")) ||
-               (endswith(name, ".scope") && strlen(name) > strlen(".scope"));
+        static const char *const suffixes[] = { ".service", ".scope" };
+        size_t n, ats = 0;
+        bool suffix = false;
+
+        if (!name)
+                return false;
+        n = strnlen(name, CGROUP_UNIT_NAME_MAX + 1);
+        if (n == 0 || n > CGROUP_UNIT_NAME_MAX)
+                return false;
+
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                size_t k = strlen(suffixes[i]);
+                if (n > k && streq(name + n - k, suffixes[i]))
+                        suffix = true;
+        }
+        if (!suffix || name[0] == '@')
+                return false;
+
+        /* systemd's VALID_CHARS, plus one '@' between template and instance. */
+        for (const char *p = name; *p; p++) {
+                if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                    strchr(":-_.\\", *p))
+                        continue;
+                if (*p == '@' && ++ats == 1)
+                        continue;
+                return false;
+        }
+        return true;
 }
+
 
 static bool controllers_have_memory(const char *buf) {
         const char *p = buf;

@@ -50,4 +50,6 @@ int cgroup_scan(int root_fd, const Config *c,
                 CgroupUnitFunc unit_cb, CgroupSliceFunc slice_cb, void *userdata,
                 CgroupScanStats *ret_stats);
 
+/* "foo.service", "bar@1.scope": systemd's characters, at most CGROUP_UNIT_NAME_MAX bytes. */
+#define CGROUP_UNIT_NAME_MAX 255U
 bool cgroup_name_is_unit(const char *name);

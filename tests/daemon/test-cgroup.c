@@ -36,6 +36,9 @@ static const char *const other_dirs[] = {
         "system.slice/a.service/inner.service",         /* units are leaves for the scan */
         "init.scope",
         "machine.slice/m.service",
+        "system.slice/we\"ird.service",                /* not a unit name: would break bus replies */
+        "system.slice/caf\xc3\xa9.service",            /* non-ASCII */
+        "system.slice/\xff\xfe.service",               /* not even UTF-8 */
 };
 
 /* Regular files with unit-like names. */
@@ -292,6 +295,21 @@ static void test_name_is_unit(void) {
         g_assert_false(cgroup_name_is_unit("a.service.d"));
         g_assert_false(cgroup_name_is_unit("service"));
         g_assert_false(cgroup_name_is_unit(""));
+        g_assert_true(cgroup_name_is_unit("getty@tty1.service"));
+        g_assert_true(cgroup_name_is_unit("run-u12.scope"));
+        g_assert_true(cgroup_name_is_unit("dev-disk-by\\x2duuid.service"));
+        g_assert_false(cgroup_name_is_unit("a@b@c.service"));
+        g_assert_false(cgroup_name_is_unit("@a.service"));
+        g_assert_false(cgroup_name_is_unit("we\"ird.service"));
+        g_assert_false(cgroup_name_is_unit("\xff.service"));
+        g_assert_false(cgroup_name_is_unit("a b.service"));
+        char longname[300];
+        memset(longname, 'a', sizeof longname);
+        strcpy(longname + 256 - strlen(".service"), ".service");
+        g_assert_false(cgroup_name_is_unit(longname));
+        longname[255 - strlen(".service")] = '\0';
+        strcat(longname, ".service");
+        g_assert_true(cgroup_name_is_unit(longname));
 }
 
 static void test_check_root(Fixture *fx, gconstpointer data) {
