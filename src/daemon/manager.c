@@ -190,7 +190,9 @@ static int on_scan_unit(const CgroupEntry *e, void *userdata) {
 static int on_slice_changed(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
         Manager *m = userdata;
 
-        if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_IGNORED | IN_DELETE_SELF))
+        /* IN_Q_OVERFLOW: events were lost, so look at everything. */
+        if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_IGNORED | IN_DELETE_SELF |
+                        IN_Q_OVERFLOW))
                 manager_rescan_soon(m);
         return 0;
 }

@@ -66,6 +66,8 @@ static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, voi
 }
 
 static void unit_drop_sources(Unit *u) {
+        if (u->trigger_source && u->manager->n_triggers > 0)
+                u->manager->n_triggers--;
         u->events_source = sd_event_source_disable_unref(u->events_source);
         u->trigger_source = sd_event_source_disable_unref(u->trigger_source);
         u->trigger_fd = safe_close(u->trigger_fd);
