@@ -14,9 +14,14 @@
  *    memory.max placed where the true series reaches it 60 min after onset;
  *  - the cost of one analyser_run() call.
  *
- * Exit status is 1 when a target is missed, so CI can run it.
+ * The targets cover every class but the irregular GC cycles, a stress class
+ * whose rows are printed and summed up separately. Exit status is 1 when a
+ * target is missed, so CI can run it. --seeds picks another set of corpus
+ * seeds, so the figures can be checked on series nobody tuned on.
  */
 
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,16 +34,16 @@
 
 #define HISTORY 240
 #define MAX_SERIES_POINTS 8192
-#define N_SEEDS 12
+#define MAX_SEEDS 256
 #define TARGET_DELAY (10 * USEC_PER_MINUTE)
 #define FORECAST_HORIZON (60 * USEC_PER_MINUTE)
 
 typedef struct ClassStats {
         unsigned series, flagged_series, early_series, detected_fast;
         unsigned long runs, flagged_runs;
-        double delays[N_SEEDS * 8];
+        double delays[MAX_SEEDS * 4];
         unsigned n_delays;
-        double ferr_detect[N_SEEDS * 8], ferr_end[N_SEEDS * 8];
+        double ferr_detect[MAX_SEEDS * 4], ferr_end[MAX_SEEDS * 4];
         unsigned n_ferr_detect, n_ferr_end;
         unsigned forecast_missing_end;
 } ClassStats;
@@ -93,12 +98,13 @@ static uint64_t truth_limit(const CorpusSpec *spec, AnalysisPoint *buf) {
         return m;
 }
 
-static void run_series(const CorpusSpec *spec, ClassStats *cs, double *cost_us, unsigned long *cost_n) {
+static void run_series(const CorpusSpec *spec, bool verbose, ClassStats *cs, double *cost_us, unsigned long *cost_n) {
         static AnalysisPoint pts[MAX_SERIES_POINTS], truth[MAX_SERIES_POINTS];
         AnalysisLimits lim = ANALYSIS_LIMITS_NONE;
         size_t n = corpus_generate(spec, pts, MAX_SERIES_POINTS);
         bool leak = corpus_kind_is_leak(spec->kind), flagged = false, early = false, detected = false;
-        usec_t t0 = pts[0].t, cross = USEC_INFINITY;
+        usec_t t0 = pts[0].t, cross = USEC_INFINITY, first_flag = USEC_INFINITY, delay = USEC_INFINITY;
+        unsigned long flagged_runs = 0;
         Analysis last = {};
 
         if (leak) {
@@ -125,12 +131,14 @@ static void run_series(const CorpusSpec *spec, ClassStats *cs, double *cost_us, 
                 if (!analysis_is_alert(&a, NULL))
                         continue;
                 cs->flagged_runs++;
+                flagged_runs++;
+                if (!flagged)
+                        first_flag = t;
                 flagged = true;
                 if (leak && t < spec->onset)
                         early = true;
                 if (leak && t >= spec->onset && !detected) {
-                        usec_t delay = t - spec->onset;
-
+                        delay = t - spec->onset;
                         detected = true;
                         cs->delays[cs->n_delays++] = (double) delay / USEC_PER_MINUTE;
                         if (delay <= TARGET_DELAY)
@@ -154,30 +162,91 @@ static void run_series(const CorpusSpec *spec, ClassStats *cs, double *cost_us, 
         cs->series++;
         cs->flagged_series += flagged;
         cs->early_series += early;
+
+        /* The series that matter for the targets: false alerts, and leaks found late or not at all. */
+        if (verbose && (leak ? (early || delay > TARGET_DELAY) : flagged)) {
+                printf("  %-14s rate %4.1f seed %6" PRIu64 ": ", corpus_kind_to_string(spec->kind),
+                       spec->rate_mib_per_min, spec->seed);
+                if (!leak)
+                        printf("alert in %lu runs, first at %.1f min\n", flagged_runs,
+                               (double) first_flag / USEC_PER_MINUTE);
+                else if (delay == USEC_INFINITY)
+                        printf("never flagged after onset%s\n", early ? ", flagged before onset" : "");
+                else
+                        printf("flagged %.1f min after onset%s\n", (double) delay / USEC_PER_MINUTE,
+                               early ? ", flagged before onset" : "");
+        }
 }
 
-int main(void) {
+/* Irregular GC cycles pin down the drop instants only to a sample; see docs/ANALYSIS.md. */
+static bool kind_is_stress(CorpusKind k) {
+        return k == CORPUS_IRREGULAR_FLAT || k == CORPUS_IRREGULAR_LEAK;
+}
+
+static int parse_seeds(const char *arg, uint64_t *ret_first, uint64_t *ret_last) {
+        unsigned long long a, b;
+        int k = 0;
+
+        if (sscanf(arg, "%llu-%llu%n", &a, &b, &k) != 2 || arg[k] != '\0')
+                return -EINVAL;
+        if (a == 0 || b < a || b - a >= MAX_SEEDS)
+                return -ERANGE;
+        *ret_first = a;
+        *ret_last = b;
+        return 0;
+}
+
+static void help(void) {
+        printf("detect-report [--seeds FIRST-LAST] [--verbose]\n\n"
+               "  --seeds FIRST-LAST  corpus seeds per cell (default 1-12; at most %u)\n"
+               "  --verbose           list false alerts and leaks flagged late or never\n", MAX_SEEDS);
+}
+
+int main(int argc, char *argv[]) {
         static const double rates[] = { 0.5, 1.0, 2.0, 5.0 };
         static ClassStats stats[_CORPUS_KIND_MAX][ELEMENTSOF(rates)];
+        uint64_t first = 1, last = 12;
         double cost_us = 0;
         unsigned long cost_n = 0;
-        bool ok = true;
+        bool ok = true, stress_ok = true, verbose = false;
+
+        for (int i = 1; i < argc; i++) {
+                if (streq(argv[i], "--verbose"))
+                        verbose = true;
+                else if (streq(argv[i], "--seeds") && i + 1 < argc) {
+                        if (parse_seeds(argv[++i], &first, &last) < 0) {
+                                fprintf(stderr, "bad --seeds '%s': want FIRST-LAST, 1 <= FIRST <= LAST, at most %u\n",
+                                        argv[i], MAX_SEEDS);
+                                return 2;
+                        }
+                } else if (streq(argv[i], "--help") || streq(argv[i], "-h")) {
+                        help();
+                        return 0;
+                } else {
+                        fprintf(stderr, "unknown argument '%s'\n", argv[i]);
+                        help();
+                        return 2;
+                }
+        }
 
         for (CorpusKind k = 0; k < _CORPUS_KIND_MAX; k++) {
                 if (k == CORPUS_SHORT)
                         continue;
                 for (size_t ri = 0; ri < ELEMENTSOF(rates); ri++)
-                        for (uint64_t seed = 1; seed <= N_SEEDS; seed++) {
+                        for (uint64_t seed = first; seed <= last; seed++) {
                                 CorpusSpec spec = CORPUS_SPEC_DEFAULT(k, seed * 7919 + ri);
 
                                 spec.rate_mib_per_min = rates[ri];
-                                run_series(&spec, &stats[k][ri], &cost_us, &cost_n);
+                                run_series(&spec, verbose, &stats[k][ri], &cost_us, &cost_n);
                         }
         }
+        if (verbose)
+                printf("\n");
 
-        printf("Analyser detection report: %u seeds per cell, 5 s samples, history %u points (20 min),\n"
+        printf("Analyser detection report: seeds %" PRIu64 "-%" PRIu64 " (%" PRIu64 " per cell), 5 s samples, "
+               "history %u points (20 min),\n"
                "40 min series, onset at 10 min, noise sigma 1 MiB (8 MiB for stable-noisy).\n"
-               "Alert = LINEAR/EXPONENTIAL/LEAK with confidence >= 80.\n\n", N_SEEDS, HISTORY);
+               "Alert = LINEAR/EXPONENTIAL/LEAK with confidence >= 80.\n\n", first, last, last - first + 1, HISTORY);
         printf("%-14s %5s  %9s %10s %8s  %8s %8s %8s %9s  %9s %9s\n", "class", "rate", "flagged", "runs-flag",
                "early", "delay50", "delay95", "delayMax", "<=10min", "ferr@det", "ferr@end");
 
@@ -201,6 +270,7 @@ int main(void) {
                         ClassStats *cs = &stats[k][ri];
                         char rate[16];
                         double dmax, d50, d95;
+                        bool *met;
 
                         if (!leak && k != CORPUS_PAGE_CACHE && ri > 0)
                                 continue;
@@ -210,10 +280,11 @@ int main(void) {
                                 snprintf(rate, sizeof(rate), "-");
                         printf("%-14s %5s  %4u/%-4u %9.3f%% ", corpus_kind_to_string(k), rate, cs->flagged_series,
                                cs->series, cs->runs ? 100.0 * (double) cs->flagged_runs / (double) cs->runs : 0.0);
+                        met = kind_is_stress(k) ? &stress_ok : &ok;
                         if (!leak) {
                                 printf("%8s\n", "-");
                                 if (cs->flagged_series > 0)
-                                        ok = false;
+                                        *met = false;
                                 continue;
                         }
                         dmax = cs->n_delays ? percentile(cs->delays, cs->n_delays, 1.0) : NAN;
@@ -224,9 +295,9 @@ int main(void) {
                                100.0 * percentile(cs->ferr_detect, cs->n_ferr_detect, 0.5),
                                100.0 * percentile(cs->ferr_end, cs->n_ferr_end, 0.5));
                         if (rates[ri] >= 1.0 && cs->detected_fast < cs->series)
-                                ok = false;
+                                *met = false;
                         if (cs->early_series > 0)
-                                ok = false;
+                                *met = false;
                 }
         }
 
@@ -236,5 +307,6 @@ int main(void) {
                HISTORY, cost_n);
         printf("targets (leaks >= 1 MiB/min flagged within 10 min, no alert on stable/spike/sawtooth/page-cache): %s\n",
                ok ? "MET" : "MISSED");
+        printf("stress, outside the targets (the same on irregular GC cycles): %s\n", stress_ok ? "met" : "missed");
         return ok ? 0 : 1;
 }

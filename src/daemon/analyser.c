@@ -4,34 +4,39 @@
  * The analyser turns one unit's recent memory history into a verdict: stable,
  * growing (linear, exponential, leak), spiky or cycling (sawtooth), with a
  * confidence, a rate and a forecast. It is pure arithmetic: no I/O, no heap,
- * and a bounded stack footprint (~30 KiB), because it runs once per unit per
+ * and a bounded stack footprint (~33 KiB), because it runs once per unit per
  * analysis tick on up to ~1000 units.
  *
  * Why not "last minus first"? Memory series are noisy, have outliers (a burst
- * of requests), cycle (garbage collectors, caches) and reset (restarts). A
- * two-point difference calls all of those leaks. So:
+ * of requests), wander, cycle (garbage collectors, caches) and reset
+ * (restarts). A two-point difference calls all of those leaks. So:
  *
  *  - We judge non-reclaimable memory, memory.current minus page cache. A unit
  *    whose memory.current climbs only through `file` is not leaking; the
  *    kernel takes that back under pressure.
- *  - The noise scale comes from the median absolute deviation of first
+ *  - The sample noise comes from the median absolute deviation of first
  *    differences, which is blind to trends and to the rare large drops.
  *  - The shape is read first: a hysteresis walker counts large drops. Two or
- *    more drops after gradual rises is a sawtooth, judged by the trend of its
- *    troughs. A single gradual rise followed by a drop to baseline looks like a
- *    restart, and only the segment after it is analysed. Short excursions
- *    that return are spikes and are masked out of the trend fit.
+ *    more drops after gradual rises is a sawtooth, judged by the trend of the
+ *    level each rise starts from. A single gradual rise followed by a drop to
+ *    baseline looks like a restart, and only the segment after it is
+ *    analysed. Short excursions that return are spikes and are masked out of
+ *    the trend fit.
  *  - The trend is a Theil-Sen slope over median bins (at most
  *    ANALYSER_MAX_BINS, so the O(m²) pair loop stays ~780 pairs), gated by the
  *    Mann-Kendall statistic, R², an absolute dead band and a dead band of
- *    gate_z standard errors scaled by the residual noise. Several trailing
- *    windows are tried so a leak that began recently is not diluted by the
- *    flat history before it.
+ *    gate_z standard errors. The standard error comes from one noise model of
+ *    the whole window (scale and memory of what the best smooth model leaves),
+ *    because slow wander makes a few minutes of bins far less informative than
+ *    their number suggests, and a dozen bins cannot say so themselves. Several
+ *    trailing windows are tried so a leak that began recently is not diluted
+ *    by the flat history before it.
  *
  * Confidence is the weakest of three pieces of evidence (significance, fit,
  * duration), so no single strong number can carry a weak verdict. The
  * arithmetic stays in doubles of bytes and minutes; every division is guarded
- * so NaN and infinities never reach the result.
+ * so NaN and infinities never reach the result. The generic statistics live in
+ * stats.c.
  */
 
 #include <errno.h>
@@ -39,14 +44,17 @@
 #include <string.h>
 
 #include "analyser.h"
+#include "stats.h"
 #include "util.h"
 
 #define MAX_PAIRS (ANALYSER_MAX_BINS * (ANALYSER_MAX_BINS - 1) / 2)
 #define MAX_TROUGHS ANALYSER_MAX_BINS
-#define MAX_BIN_WIDTH ((ANALYSER_MAX_POINTS + ANALYSER_MAX_BINS - 1) / ANALYSER_MAX_BINS)
-#define MAD_TO_SIGMA 1.4826
+/* Bins on a time grid may hold a few more points than the average; longer ones fall back to counting. */
+#define MAX_BIN_WIDTH (4 * ((ANALYSER_MAX_POINTS + ANALYSER_MAX_BINS - 1) / ANALYSER_MAX_BINS))
 /* Growth confidence below this is not worth a growth verdict. */
 #define STABLE_BELOW 0.3
+/* The noise model needs this many bins; below it the window's own residuals are used. */
+#define NOISE_MODEL_MIN_BINS 12U
 
 static const char *const pattern_table[_PATTERN_MAX] = {
         [PATTERN_UNKNOWN] = "unknown",
@@ -120,7 +128,7 @@ bool analysis_is_alert(const Analysis *a, const AnalyserParams *p) {
         return pattern_is_growth(a->pattern) && a->confidence >= p->alert_confidence;
 }
 
-/* ---- small robust statistics ---- */
+/* Linear from 0 at lo to 1 at hi, clamped: how the evidence turns into confidence. */
 
 static double ramp(double x, double lo, double hi) {
         if (!(hi > lo))
@@ -132,69 +140,12 @@ static double ramp(double x, double lo, double hi) {
         return (x - lo) / (hi - lo);
 }
 
-/* Hoare quickselect: a[k] ends up as the k-th smallest; O(n) expected. */
-static double select_kth(double *a, size_t n, size_t k) {
-        size_t lo = 0, hi = n - 1;
-
-        while (lo < hi) {
-                double pivot = a[lo + (hi - lo) / 2];
-                size_t i = lo, j = hi;
-
-                while (i <= j) {
-                        while (a[i] < pivot)
-                                i++;
-                        while (a[j] > pivot)
-                                j--;
-                        if (i <= j) {
-                                double x = a[i];
-                                a[i] = a[j];
-                                a[j] = x;
-                                i++;
-                                if (j == 0)
-                                        break;
-                                j--;
-                        }
-                }
-                if (k <= j)
-                        hi = j;
-                else if (k >= i)
-                        lo = i;
-                else
-                        break;
-        }
-        return a[k];
-}
-
-/* Median; reorders a. n must be > 0. */
-static double median_inplace(double *a, size_t n) {
-        double hi = select_kth(a, n, n / 2), lo;
-
-        if (n % 2)
-                return hi;
-        /* After selection everything left of n/2 is <= a[n/2]: take its maximum. */
-        lo = a[0];
-        for (size_t i = 1; i < n / 2; i++)
-                lo = MAX(lo, a[i]);
-        return (lo + hi) / 2.0;
-}
-
-/* Robust sigma of a[] around its median; reorders a. */
-static double mad_sigma_inplace(double *a, size_t n) {
-        double med;
-
-        if (n < 2)
-                return 0.0;
-        med = median_inplace(a, n);
-        for (size_t i = 0; i < n; i++)
-                a[i] = fabs(a[i] - med);
-        return MAD_TO_SIGMA * median_inplace(a, n);
-}
-
 /* ---- the series we work on ---- */
 
 typedef struct Series {
         size_t n;
         size_t base;                            /* index of t == 0 in the caller's array */
+        usec_t t0;                              /* its timestamp: anchors the bin grid */
         double t[ANALYSER_MAX_POINTS];          /* minutes since pts[base].t */
         double y[ANALYSER_MAX_POINTS];          /* judged bytes */
         uint32_t idx[ANALYSER_MAX_POINTS];      /* index into the caller's array */
@@ -206,6 +157,7 @@ static void series_load(Series *s, const AnalysisPoint *pts, size_t start, size_
 
         s->n = MIN(count, (size_t) ANALYSER_MAX_POINTS);
         s->base = start;
+        s->t0 = pts[start].t;
         for (size_t i = 0; i < s->n; i++) {
                 size_t k = start + (s->n == count ? i : (size_t) (((uint64_t) i * (count - 1)) / (s->n - 1)));
 
@@ -225,7 +177,7 @@ static double series_noise(const Series *s, double *scratch) {
                 return 0.0;
         for (size_t i = 1; i < s->n; i++)
                 scratch[i - 1] = s->y[i] - s->y[i - 1];
-        return mad_sigma_inplace(scratch, s->n - 1) / M_SQRT2;
+        return stats_mad_sigma_inplace(scratch, s->n - 1) / M_SQRT2;
 }
 
 /* ---- Theil-Sen fit with Kendall/Mann-Kendall and R² ---- */
@@ -233,98 +185,123 @@ static double series_noise(const Series *s, double *scratch) {
 typedef struct Fit {
         double slope;           /* bytes per minute */
         double intercept;       /* bytes at t = 0 */
-        double r2;              /* 0..1 */
+        double r2;              /* 0..1, against the Theil-Sen line */
         double mk_z;            /* Mann-Kendall z of the trend */
-        double sigma;           /* robust residual sigma */
-        double se;              /* standard error of the slope */
-        double z;               /* slope / se, capped */
         double tau;             /* Kendall tau */
+        double sigma;           /* robust residual sigma */
         double span;            /* minutes */
         size_t m;
 } Fit;
 
 #define Z_CAP 1e6
 
-static void fit_theil_sen(const double *t, const double *y, size_t m, double noise_floor,
-                          double *scratch, Fit *ret) {
-        size_t np = 0;
-        long s_mk = 0;
-        double mean = 0.0, ss_tot = 0.0, ss_res = 0.0, lag1 = 0.0, rho, sigma, var_s;
+static void fit_theil_sen(const double *t, const double *y, size_t m, double *scratch, Fit *ret) {
+        TheilSen ts;
 
         *ret = (Fit) { .m = m };
-        if (m < 2)
+        if (stats_theil_sen(t, y, m, scratch, &ts) < 0)
                 return;
         ret->span = t[m - 1] - t[0];
+        ret->slope = ts.slope;
+        ret->intercept = ts.intercept;
+        ret->mk_z = stats_mann_kendall_z(ts.kendall_s, m);
+        ret->tau = stats_kendall_tau(ts.kendall_s, m);
+        ret->r2 = stats_r2(t, y, m, ts.slope, ts.intercept);
 
         for (size_t i = 0; i < m; i++)
-                for (size_t j = i + 1; j < m; j++) {
-                        double dt = t[j] - t[i], dy = y[j] - y[i];
-
-                        s_mk += (dy > 0) - (dy < 0);
-                        if (dt > 0)
-                                scratch[np++] = dy / dt;
-                }
-        ret->slope = np > 0 ? median_inplace(scratch, np) : 0.0;
-
-        for (size_t i = 0; i < m; i++)
-                scratch[i] = y[i] - ret->slope * t[i];
-        ret->intercept = median_inplace(scratch, m);
-
-        for (size_t i = 0; i < m; i++)
-                mean += y[i];
-        mean /= (double) m;
-        for (size_t i = 0; i < m; i++) {
-                double r = y[i] - (ret->intercept + ret->slope * t[i]);
-
-                scratch[i] = r;
-                ss_res += r * r;
-                ss_tot += (y[i] - mean) * (y[i] - mean);
-        }
-        ret->r2 = ss_tot > 0.0 ? 1.0 - ss_res / ss_tot : 0.0;
-        ret->r2 = MAX(0.0, MIN(1.0, ret->r2));
-
-        /* Lag-1 autocorrelation of the residuals: slow wander makes fewer independent points. */
-        for (size_t i = 1; i < m; i++)
-                lag1 += scratch[i] * scratch[i - 1];
-        rho = ss_res > 0.0 ? MAX(0.0, MIN(0.8, lag1 / ss_res)) : 0.0;
-
-        sigma = mad_sigma_inplace(scratch, m);
-        ret->sigma = MAX(sigma, noise_floor);
-
-        var_s = (double) m * (double) (m - 1) * (double) (2 * m + 5) / 18.0;
-        ret->tau = (double) s_mk / ((double) m * (double) (m - 1) / 2.0);
-        if (s_mk != 0)
-                ret->mk_z = ((double) s_mk - (s_mk > 0 ? 1.0 : -1.0)) / sqrt(var_s);
-
-        if (m >= 3 && ret->span > 0.0) {
-                ret->se = ret->sigma * sqrt(12.0) / (ret->span * sqrt((double) m)) *
-                          sqrt((1.0 + rho) / (1.0 - rho));
-                if (ret->se > 0.0)
-                        ret->z = MAX(-Z_CAP, MIN(Z_CAP, ret->slope / ret->se));
-                else
-                        ret->z = ret->slope > 0 ? Z_CAP : ret->slope < 0 ? -Z_CAP : 0.0;
-        }
+                scratch[i] = y[i] - (ts.intercept + ts.slope * t[i]);
+        ret->sigma = stats_mad_sigma_inplace(scratch, m);
 }
 
-/* Median bins: m <= ANALYSER_MAX_BINS bins of k consecutive points each. */
-static size_t bin_series(const double *t, const double *y, size_t n, double *bt, double *by,
-                         size_t *bfirst) {
-        size_t k, m = 0;
+/* Slope over its standard error for points of noise sigma, each independent: sigma·√12 / (span·√m). */
+static double fit_z(const Fit *f, double sigma) {
+        double se;
 
-        if (n == 0)
-                return 0;
-        k = (n + ANALYSER_MAX_BINS - 1) / ANALYSER_MAX_BINS;
+        if (f->m < 3 || !(f->span > 0.0))
+                return 0.0;
+        se = sigma * sqrt(12.0) / (f->span * sqrt((double) f->m));
+        if (!(se > 0.0))
+                return f->slope > 0 ? Z_CAP : f->slope < 0 ? -Z_CAP : 0.0;
+        return MAX(-Z_CAP, MIN(Z_CAP, f->slope / se));
+}
+
+/* Median bins of consecutive points, k each: the fallback when there is no usable time grid. */
+static size_t bin_by_count(const double *t, const double *y, size_t n, double *bt, double *by, size_t *bfirst) {
+        size_t k = (n + ANALYSER_MAX_BINS - 1) / ANALYSER_MAX_BINS, m = 0;
+
         for (size_t a = 0; a < n; a += k, m++) {
                 size_t b = MIN(n, a + k);
                 double buf[MAX_BIN_WIDTH];
 
-                for (size_t i = a; i < b; i++)
-                        buf[i - a] = y[i];
-                by[m] = median_inplace(buf, b - a);
+                memcpy(buf, y + a, (b - a) * sizeof(double));
+                by[m] = stats_median_inplace(buf, b - a);
                 bt[m] = (t[a] + t[b - 1]) / 2.0;
                 bfirst[m] = a;
         }
         return m;
+}
+
+/*
+ * Median bins, at most ANALYSER_MAX_BINS, on a grid fixed in absolute time
+ * (t0_usec is the absolute time of t == 0). The next analysis, one sample
+ * later, then sees the same bins but at the two ends, so the verdict moves
+ * with the data rather than with where the bin edges happen to fall; with
+ * edges that slide every sample, a borderline trend flickers in and out of
+ * significance. A sliver of a bin at either end joins its neighbour.
+ */
+static size_t bin_series(const double *t, const double *y, size_t n, usec_t t0_usec, double *bt, double *by,
+                         size_t *bfirst) {
+        double span;
+
+        if (n == 0)
+                return 0;
+        span = t[n - 1] - t[0];
+        for (size_t k = (n + ANALYSER_MAX_BINS - 2) / (ANALYSER_MAX_BINS - 1); k <= MAX_BIN_WIDTH / 2; k++) {
+                /* Whole seconds, so jitter in the sampling does not move the grid. */
+                double width = round((double) k * span * 60.0 / (double) MAX(n - 1, (size_t) 1));
+                double phase = fmod((double) t0_usec / (double) USEC_PER_SEC, MAX(width, 1.0));
+                size_t start[ANALYSER_MAX_BINS + 2], ns = 0, first, last, m = 0;
+                int64_t prev = INT64_MIN;
+                bool fits = true;
+
+                if (width < 1.0)
+                        break;
+                for (size_t i = 0; i < n && fits; i++) {
+                        int64_t id = (int64_t) floor((t[i] * 60.0 + phase) / width);
+
+                        if (id == prev)
+                                continue;
+                        if (ns == ANALYSER_MAX_BINS + 1)
+                                fits = false;
+                        else
+                                start[ns++] = i;
+                        prev = id;
+                }
+                if (!fits)
+                        continue;
+                start[ns] = n;
+
+                first = ns >= 2 && start[1] - start[0] < (k + 1) / 2 ? 1 : 0;
+                last = ns - first >= 2 && start[ns] - start[ns - 1] < (k + 1) / 2 ? ns - 1 : ns;
+                if (last - first > ANALYSER_MAX_BINS)
+                        continue;
+                for (size_t g = first; g < last; g++) {
+                        size_t a = g == first ? 0 : start[g], b = g + 1 == last ? n : start[g + 1];
+                        double buf[MAX_BIN_WIDTH];
+
+                        if (b - a > MAX_BIN_WIDTH) {
+                                fits = false;
+                                break;
+                        }
+                        memcpy(buf, y + a, (b - a) * sizeof(double));
+                        by[m] = stats_median_inplace(buf, b - a);
+                        bt[m] = (t[a] + t[b - 1]) / 2.0;
+                        bfirst[m++] = a;
+                }
+                if (fits)
+                        return m;
+        }
+        return bin_by_count(t, y, n, bt, by, bfirst);
 }
 
 /* ---- shape: drops, cycles, restarts, spikes ---- */
@@ -335,22 +312,23 @@ typedef struct Cycles {
         size_t last_peak, last_drop;    /* series indices of the last drop */
         bool last_gradual;
         double last_peak_y;
-        size_t n_troughs;
-        double trough_t[MAX_TROUGHS], trough_y[MAX_TROUGHS];
-        double trough_step[MAX_TROUGHS];        /* rise over the sample after each trough */
+        size_t n_troughs;               /* the most recent MAX_TROUGHS, oldest first: */
+        size_t trough_i[MAX_TROUGHS];   /* series index of the trough */
+        size_t drop_i[MAX_TROUGHS];     /* the peak the drop into it fell from */
+        size_t rise_end[MAX_TROUGHS];   /* last sample of the rise that follows it */
 } Cycles;
 
-static void cycles_add_trough(Cycles *c, const Series *s, size_t i) {
+static void cycles_add_trough(Cycles *c, size_t peak, size_t i, size_t end) {
         if (c->n_troughs == MAX_TROUGHS) {
                 /* Keep the most recent ones: they matter for "is the baseline rising now". */
-                memmove(c->trough_t, c->trough_t + 1, (MAX_TROUGHS - 1) * sizeof(double));
-                memmove(c->trough_y, c->trough_y + 1, (MAX_TROUGHS - 1) * sizeof(double));
-                memmove(c->trough_step, c->trough_step + 1, (MAX_TROUGHS - 1) * sizeof(double));
+                memmove(c->trough_i, c->trough_i + 1, (MAX_TROUGHS - 1) * sizeof(size_t));
+                memmove(c->drop_i, c->drop_i + 1, (MAX_TROUGHS - 1) * sizeof(size_t));
+                memmove(c->rise_end, c->rise_end + 1, (MAX_TROUGHS - 1) * sizeof(size_t));
                 c->n_troughs--;
         }
-        c->trough_t[c->n_troughs] = s->t[i];
-        c->trough_y[c->n_troughs] = s->y[i];
-        c->trough_step[c->n_troughs] = i + 1 < s->n ? MAX(0.0, s->y[i + 1] - s->y[i]) : 0.0;
+        c->trough_i[c->n_troughs] = i;
+        c->drop_i[c->n_troughs] = peak;
+        c->rise_end[c->n_troughs] = end;
         c->n_troughs++;
 }
 
@@ -373,6 +351,7 @@ static double fast_rise(const Series *s, size_t a, size_t b) {
  * into the noise. A drop is "gradual" when the rise before it was not made in
  * one or two steps: that is what separates a GC cycle or a restart from a spike.
  */
+
 static void cycles_find(const Series *s, const AnalyserParams *p, double noise, Cycles *c) {
         double max_drop = 0.0, pk, tr = 0.0, phase_min;
         size_t pk_i = 0, tr_i = 0, phase_start = 0;
@@ -403,6 +382,9 @@ static void cycles_find(const Series *s, const AnalyserParams *p, double noise, 
                                 double rise = pk - phase_min;
 
                                 c->n_drops++;
+                                /* The rise that began at the previous trough ends at this peak. */
+                                if (c->n_troughs > 0)
+                                        c->rise_end[c->n_troughs - 1] = pk_i;
                                 c->last_peak = pk_i;
                                 c->last_peak_y = pk;
                                 c->last_drop = i;
@@ -419,7 +401,7 @@ static void cycles_find(const Series *s, const AnalyserParams *p, double noise, 
                                 tr = y;
                                 tr_i = i;
                         } else if (y > tr + c->h) {
-                                cycles_add_trough(c, s, tr_i);
+                                cycles_add_trough(c, c->last_peak, tr_i, s->n - 1);
                                 falling = false;
                                 pk = y;
                                 pk_i = i;
@@ -429,7 +411,7 @@ static void cycles_find(const Series *s, const AnalyserParams *p, double noise, 
                 }
         }
         if (falling)
-                cycles_add_trough(c, s, tr_i);
+                cycles_add_trough(c, c->last_peak, tr_i, s->n - 1);
 }
 
 /*
@@ -437,6 +419,7 @@ static void cycles_find(const Series *s, const AnalyserParams *p, double noise, 
  * where the rise began. Returns the series index the post-restart segment
  * starts at, or 0 when there is no restart.
  */
+
 static size_t restart_find(const Series *s, const Cycles *c) {
         double lo = s->y[0], after;
         size_t start;
@@ -574,7 +557,7 @@ static size_t spikes_find(const Series *s, const AnalyserParams *p, double noise
                 return 0;
 
         memcpy(scratch, s->y, s->n * sizeof(double));
-        base = median_inplace(scratch, s->n);
+        base = stats_median_inplace(scratch, s->n);
         thr = MAX(p->spike_noise_k * noise, p->spike_min_ratio * MAX(base, 0.0));
         thr = MAX(thr, (double) p->drop_min_bytes);
         near = base + 0.5 * thr;
@@ -600,82 +583,207 @@ static size_t spikes_find(const Series *s, const AnalyserParams *p, double noise
 }
 
 /*
- * Shape models by least squares over the bins of one window: a straight line,
- * a hinge (flat, then a straight line from an onset t_c) and y = c + a·e^(bt)
- * over a grid of b. A much better exponential with b > 0 is acceleration;
- * with b < 0 and a < 0 it is a warm-up approaching a plateau.
+ * Shape models by least squares over the bins: a straight line, a hinge
+ * (flat, then a straight line from an onset) and y = c + a·e^(bt) over a grid
+ * of b, refined between grid points. A much better exponential with b > 0 is
+ * acceleration; with b < 0 and a < 0 it is a warm-up approaching a plateau.
  */
 typedef struct Shape {
         double ssr_lin, ssr_hinge, ssr_exp;
-        double onset;           /* minutes, hinge change point */
-        double exp_a, exp_b, exp_c;
+        double lin_a, lin_c;            /* line: bytes/min, bytes at t[0] */
+        double onset;                   /* minutes, hinge change point */
+        double hinge_a, hinge_c;        /* hinge: slope after the onset, level before it */
+        double exp_a, exp_b, exp_c;     /* exponential, with t measured from t[0] */
 } Shape;
 
-static double ls_ssr(const double *x, const double *y, size_t m, double *ret_a, double *ret_c) {
-        double mx = 0, my = 0, sxx = 0, sxy = 0, a, c, ssr = 0;
+/* Doubling (or halving) time span/8 · 2^(k/3): k = 0..15 covers span/8 to 4·span. */
+#define EXP_GRID 16U
 
-        for (size_t i = 0; i < m; i++) {
-                mx += x[i];
-                my += y[i];
-        }
-        mx /= (double) m;
-        my /= (double) m;
-        for (size_t i = 0; i < m; i++) {
-                sxx += (x[i] - mx) * (x[i] - mx);
-                sxy += (x[i] - mx) * (y[i] - my);
-        }
-        a = sxx > 0 ? sxy / sxx : 0.0;
-        c = my - a * mx;
-        for (size_t i = 0; i < m; i++) {
-                double r = y[i] - c - a * x[i];
-                ssr += r * r;
-        }
-        if (ret_a)
-                *ret_a = a;
-        if (ret_c)
-                *ret_c = c;
-        return ssr;
+static double exp_grid_b(int sign, double k, double span) {
+        return sign * M_LN2 / (span / 8.0 * pow(2.0, k / 3.0));
+}
+
+static double exp_fit(const double *t, const double *y, size_t m, double b, double *x, double *ret_a, double *ret_c) {
+        for (size_t i = 0; i < m; i++)
+                x[i] = exp(b * (t[i] - t[0]));
+        return stats_least_squares(x, y, m, ret_a, ret_c);
+}
+
+/* Only the physically meaningful branches: growth that accelerates, or that saturates. */
+static bool exp_meaningful(double a, double b) {
+        return a > 0 || (b < 0 && a < 0);
+}
+
+static void shape_take_exp(Shape *ret, double ssr, double a, double b, double c) {
+        ret->ssr_exp = ssr;
+        ret->exp_a = a;
+        ret->exp_b = b;
+        ret->exp_c = c;
 }
 
 static void shape_fit(const double *t, const double *y, size_t m, Shape *ret) {
-        double x[ANALYSER_MAX_BINS], span = t[m - 1] - t[0];
+        double x[ANALYSER_MAX_BINS], span;
 
-        *ret = (Shape) { .onset = t[0] };
+        *ret = (Shape) {};
+        if (m == 0)
+                return;
+        span = t[m - 1] - t[0];
+        ret->onset = t[0];
         for (size_t i = 0; i < m; i++)
                 x[i] = t[i] - t[0];
-        ret->ssr_lin = ret->ssr_hinge = ret->ssr_exp = ls_ssr(x, y, m, NULL, NULL);
+        ret->ssr_lin = stats_least_squares(x, y, m, &ret->lin_a, &ret->lin_c);
+        ret->ssr_hinge = ret->ssr_exp = ret->ssr_lin;
+        ret->hinge_a = ret->lin_a;
+        ret->hinge_c = ret->lin_c;
         if (m < 6 || !(span > 0))
                 return;
 
         for (size_t c = 1; c + 3 < m; c++) {
-                double ssr;
+                double ssr, a, c0;
 
                 for (size_t i = 0; i < m; i++)
                         x[i] = MAX(0.0, t[i] - t[c]);
-                ssr = ls_ssr(x, y, m, NULL, NULL);
+                ssr = stats_least_squares(x, y, m, &a, &c0);
                 if (ssr < ret->ssr_hinge) {
                         ret->ssr_hinge = ssr;
                         ret->onset = t[c];
+                        ret->hinge_a = a;
+                        ret->hinge_c = c0;
                 }
         }
 
-        /* Doubling (or halving) times from span/8 to 4·span, both signs. */
-        for (int sign = -1; sign <= 1; sign += 2)
-                for (unsigned k = 0; k < 16; k++) {
-                        double b = sign * M_LN2 / (span / 8.0 * pow(2.0, k * 5.0 / 15.0)), a, c, ssr;
+        for (int sign = -1; sign <= 1; sign += 2) {
+                double grid[EXP_GRID], s0, s1, s2, den;
+                int kbest = -1;
 
-                        for (size_t i = 0; i < m; i++)
-                                x[i] = exp(b * (t[i] - t[0]));
-                        ssr = ls_ssr(x, y, m, &a, &c);
-                        /* Only the physically meaningful branches: accelerating or saturating growth. */
-                        if (a <= 0 || ssr >= ret->ssr_exp)
-                                if (!(sign < 0 && a < 0 && ssr < ret->ssr_exp))
-                                        continue;
-                        ret->ssr_exp = ssr;
-                        ret->exp_a = a;
-                        ret->exp_b = b;
-                        ret->exp_c = c;
+                for (unsigned k = 0; k < EXP_GRID; k++) {
+                        double b = exp_grid_b(sign, k, span), a, c;
+
+                        grid[k] = exp_fit(t, y, m, b, x, &a, &c);
+                        if (exp_meaningful(a, b) && grid[k] < ret->ssr_exp) {
+                                shape_take_exp(ret, grid[k], a, b, c);
+                                kbest = (int) k;
+                        }
                 }
+                /*
+                 * The grid steps b by 26 %, which on a fast exponential leaves
+                 * a misfit far above the noise: take the vertex of the parabola
+                 * through the best grid point and its neighbours.
+                 */
+                if (kbest <= 0 || kbest >= (int) EXP_GRID - 1)
+                        continue;
+                s0 = grid[kbest - 1];
+                s1 = grid[kbest];
+                s2 = grid[kbest + 1];
+                den = s0 - 2.0 * s1 + s2;
+                if (den > 0) {
+                        double b = exp_grid_b(sign, kbest + 0.5 * (s0 - s2) / den, span), a, c, ssr;
+
+                        ssr = exp_fit(t, y, m, b, x, &a, &c);
+                        if (exp_meaningful(a, b) && ssr < ret->ssr_exp)
+                                shape_take_exp(ret, ssr, a, b, c);
+                }
+        }
+}
+
+/*
+ * The noise the trend gate measures slopes against: one model for the whole
+ * window instead of one per trailing window. Memory wanders, so neighbouring
+ * bin medians are correlated and a few minutes of bins hold far fewer
+ * independent points than bins. A dozen bins can neither tell their own scale
+ * reliably nor their autocorrelation (good to ±0.3, and biased low), and a
+ * window whose estimate happens to come out low is exactly the one that then
+ * passes the gate. So both come from the residuals of the best of the shape
+ * models over all bins, plus a line with one level shift, which takes a small
+ * restart the walker did not see. Whatever those smooth models cannot
+ * explain is taken to be noise.
+ */
+typedef struct NoiseModel {
+        double sigma;           /* bytes: robust sigma of one bin */
+        double inflation;       /* factor on a slope's standard error for the bins' memory */
+} NoiseModel;
+
+/* Residuals of a line with a level shift at the largest jump between bins; returns their SSR. */
+static double step_residuals(const double *t, const double *y, size_t m, double *r) {
+        double big = 0.0, mt[2] = {}, my[2] = {}, sxx = 0, sxy = 0, a, c[2], ssr = 0.0;
+        size_t js = 0, cnt[2];
+
+        for (size_t i = 2; i + 2 < m; i++)
+                if (fabs(y[i] - y[i - 1]) > big) {
+                        big = fabs(y[i] - y[i - 1]);
+                        js = i;
+                }
+        if (js == 0)
+                return INFINITY;
+        cnt[0] = js;
+        cnt[1] = m - js;
+        for (size_t i = 0; i < m; i++) {
+                mt[i >= js] += t[i];
+                my[i >= js] += y[i];
+        }
+        for (unsigned g = 0; g < 2; g++) {
+                mt[g] /= (double) cnt[g];
+                my[g] /= (double) cnt[g];
+        }
+        for (size_t i = 0; i < m; i++) {
+                sxx += (t[i] - mt[i >= js]) * (t[i] - mt[i >= js]);
+                sxy += (t[i] - mt[i >= js]) * (y[i] - my[i >= js]);
+        }
+        a = sxx > 0 ? sxy / sxx : 0.0;
+        for (unsigned g = 0; g < 2; g++)
+                c[g] = my[g] - a * mt[g];
+        for (size_t i = 0; i < m; i++) {
+                r[i] = y[i] - c[i >= js] - a * t[i];
+                ssr += r[i] * r[i];
+        }
+        return ssr;
+}
+
+static void noise_model(const double *t, const double *y, size_t m, const Shape *sh, double floor,
+                        NoiseModel *ret) {
+        double r[ANALYSER_MAX_BINS], buf[ANALYSER_MAX_BINS];
+        double best = MIN(sh->ssr_exp, MIN(sh->ssr_lin, sh->ssr_hinge)), r1, r2, rho, phi, sigma;
+
+        *ret = (NoiseModel) { .sigma = floor, .inflation = 1.0 };
+        if (m < 3)
+                return;
+
+        /* A shift only counts when it explains most of what the smooth models leave. */
+        if (!(step_residuals(t, y, m, r) < 0.5 * best)) {
+                for (size_t i = 0; i < m; i++) {
+                        double x = t[i] - t[0], model;
+
+                        if (sh->ssr_exp <= best && sh->exp_b != 0)
+                                model = sh->exp_c + sh->exp_a * exp(sh->exp_b * x);
+                        else if (sh->ssr_hinge <= best)
+                                model = sh->hinge_c + sh->hinge_a * MAX(0.0, t[i] - sh->onset);
+                        else
+                                model = sh->lin_c + sh->lin_a * x;
+                        r[i] = y[i] - model;
+                }
+        }
+        r1 = stats_autocorr(r, m, 1);
+        r2 = stats_autocorr(r, m, 2);
+        memcpy(buf, r, m * sizeof(double));
+        sigma = stats_mad_sigma_inplace(buf, m);
+        ret->sigma = MAX(sigma, floor);
+
+        if (m < NOISE_MODEL_MIN_BINS) {
+                /* Too few bins to correct anything: the plain AR(1) factor. */
+                rho = MAX(0.0, MIN(0.8, r1));
+                ret->inflation = sqrt((1.0 + rho) / (1.0 - rho));
+                return;
+        }
+        /*
+         * The lag-1 autocorrelation of a fitted model's residuals comes out
+         * low by about (2 + 5.5ρ)/m for a line; with three parameters take
+         * (3 + 6ρ)/m. Bins of white noise plus a slow wander are not AR(1):
+         * their autocorrelation decays as ρ·φ^(k-1) with φ = ρ2/ρ1, which
+         * grows the variance of a slope by 1 + 2ρ/(1 - φ).
+         */
+        rho = MAX(0.0, MIN(0.9, (r1 + 3.0 / (double) m) / (1.0 - 6.0 / (double) m)));
+        phi = r1 > 0.05 ? MAX(0.0, MIN(0.9, r2 / r1)) : 0.0;
+        ret->inflation = sqrt(MAX(1.0, MIN(20.0, 1.0 + 2.0 * rho / (1.0 - phi))));
 }
 
 /* The verdict under construction, plus what the forecast needs. */
@@ -687,12 +795,232 @@ typedef struct Verdict {
         double exp_a, exp_b, exp_c, exp_t0;
 } Verdict;
 
+/* ---- sawtooth: the level each rise starts from ---- */
+
+/*
+ * What a GC cycle cannot give back shows in the level each rise starts from.
+ * The lowest sample is a poor reading of it: it lands anywhere within one
+ * sample's worth of the rise above the true trough, and as the cycle beats
+ * against the sampling period that error drifts and looks like a trend. So
+ * the level is read off the rise itself, a line through its samples taken at
+ * the instant of the drop, which is known to lie between the last sample
+ * before it and the first after.
+ *
+ * When the drops keep a regular clock t0 + n·P, every instant follows from
+ * the clock, and what remains uncertain is the clock itself. An error in t0
+ * moves all levels alike and leaves their trend alone; an error in P tilts
+ * them, by the rise rate times dP/P. So a regular clock turns one sample of
+ * independent timing error per level into one shared uncertainty on the
+ * slope, which shrinks as the drops accumulate.
+ */
+typedef struct Bases {
+        size_t n;
+        bool regular;                   /* drop instants from a fitted clock */
+        double slope_sd;                /* bytes/min: slope uncertainty from the clock's period */
+        double t[MAX_TROUGHS];          /* minutes: instant of the drop */
+        double y[MAX_TROUGHS];          /* bytes: level the rise starts from */
+        double sd[MAX_TROUGHS];         /* bytes: its own uncertainty */
+        double rate[MAX_TROUGHS];       /* bytes/min: slope of the rise */
+        double lo[MAX_TROUGHS], hi[MAX_TROUGHS];        /* minutes: the drop happened in (lo, hi] */
+} Bases;
+
+/* Width of the range of t0 that puts every drop j at t0 + idx[j]·period inside (lo, hi]; < 0 if none. */
+static double clock_slack(const Bases *b, const long *idx, double period, double *ret_lo, double *ret_hi) {
+        double lo = -INFINITY, hi = INFINITY;
+
+        for (size_t j = 0; j < b->n; j++) {
+                lo = MAX(lo, b->lo[j] - (double) idx[j] * period);
+                hi = MIN(hi, b->hi[j] - (double) idx[j] * period);
+        }
+        if (ret_lo)
+                *ret_lo = lo;
+        if (ret_hi)
+                *ret_hi = hi;
+        return hi - lo;
+}
+
+/* Edge of the set of periods with a fitting clock, between a fitting one and a failing one. */
+static double clock_edge(const Bases *b, const long *idx, double fits, double fails) {
+        for (unsigned it = 0; it < 40; it++) {
+                double mid = (fits + fails) / 2.0;
+
+                if (clock_slack(b, idx, mid, NULL, NULL) >= 0)
+                        fits = mid;
+                else
+                        fails = mid;
+        }
+        return fits;
+}
+
+/*
+ * The clocks that put every drop inside its sampling interval form a convex
+ * set whose width in t0 is concave in P: a ternary search finds a P that
+ * fits, bisection the range [p_lo, p_hi] of those that do. The clock used is
+ * the middle of that range.
+ */
+static void bases_clock(Bases *b, double *scratch) {
+        long idx[MAX_TROUGHS];
+        double period, dt, lo, hi, p_best, p_lo, p_hi, p_mid, t0_lo, t0_hi, rate;
+
+        if (b->n < 4)
+                return;
+        for (size_t j = 1; j < b->n; j++)
+                scratch[j - 1] = b->t[j] - b->t[j - 1];
+        period = stats_median_inplace(scratch, b->n - 1);
+        for (size_t j = 0; j < b->n; j++)
+                scratch[j] = b->hi[j] - b->lo[j];
+        dt = stats_median_inplace(scratch, b->n);
+        if (!(period > 4.0 * dt))
+                return;
+        for (size_t j = 0; j < b->n; j++) {
+                idx[j] = lround((b->t[j] - b->t[0]) / period);
+                if (j > 0 && idx[j] <= idx[j - 1])
+                        return;
+        }
+
+        lo = period - 2.0 * dt;
+        hi = period + 2.0 * dt;
+        for (unsigned it = 0; it < 60; it++) {
+                double m1 = lo + (hi - lo) / 3.0, m2 = hi - (hi - lo) / 3.0;
+
+                if (clock_slack(b, idx, m1, NULL, NULL) < clock_slack(b, idx, m2, NULL, NULL))
+                        lo = m1;
+                else
+                        hi = m2;
+        }
+        p_best = (lo + hi) / 2.0;
+        if (clock_slack(b, idx, p_best, NULL, NULL) < 0)
+                return;
+        p_lo = clock_edge(b, idx, p_best, period - 2.0 * dt);
+        p_hi = clock_edge(b, idx, p_best, period + 2.0 * dt);
+        p_mid = (p_lo + p_hi) / 2.0;
+        if (clock_slack(b, idx, p_mid, &t0_lo, &t0_hi) < 0)
+                return;
+
+        for (size_t j = 0; j < b->n; j++) {
+                double tc = (t0_lo + t0_hi) / 2.0 + (double) idx[j] * p_mid;
+
+                tc = MAX(b->lo[j], MIN(b->hi[j], tc));
+                b->y[j] += b->rate[j] * (tc - b->t[j]);
+                b->t[j] = tc;
+                scratch[j] = b->rate[j];
+        }
+        /* The period is anywhere in [p_lo, p_hi]: a uniform tilt of rate · dP/P. */
+        rate = stats_median_inplace(scratch, b->n);
+        b->slope_sd = rate * (p_hi - p_lo) / (sqrt(12.0) * p_mid);
+        b->regular = true;
+}
+
+static void bases_find(const Series *s, const Cycles *c, double noise, double *scratch, Bases *b) {
+        double rates[MAX_TROUGHS], rate_se[MAX_TROUGHS], pooled;
+        size_t nr = 0;
+        bool agree;
+
+        *b = (Bases) {};
+        /*
+         * A GC cycle allocates at much the same rate every time. When the
+         * rises agree on it within their own noise, one pooled rate serves
+         * them all: a rise then only has to fix its level, not its slope,
+         * which halves the uncertainty of where it starts. Rises too short
+         * to fit always take the pooled rate.
+         */
+        for (size_t j = 0; j < c->n_troughs; j++) {
+                size_t a = c->trough_i[j], e = c->rise_end[j];
+
+                if (e >= a + 3) {
+                        double span = s->t[e] - s->t[a];
+
+                        stats_least_squares(s->t + a, s->y + a, e - a + 1, &rates[nr], NULL);
+                        rate_se[nr] = span > 0 ? MAX(noise, 4096.0) * sqrt(12.0) / (span * sqrt((double) (e - a + 1)))
+                                               : INFINITY;
+                        nr++;
+                }
+        }
+        memcpy(scratch, rates, nr * sizeof(double));
+        pooled = stats_median_inplace(scratch, nr);
+        agree = nr >= 3;
+        for (size_t j = 0; j < nr; j++)
+                if (!(fabs(rates[j] - pooled) <= 3.0 * rate_se[j]))
+                        agree = false;
+
+        for (size_t j = 0, jr = 0; j < c->n_troughs; j++) {
+                size_t a = c->trough_i[j], e = c->rise_end[j], pk = c->drop_i[j], k = b->n, n;
+                double rate = pooled, tau, level, sigma;
+                bool own = e >= a + 3;
+
+                if (own && !agree)
+                        rate = rates[jr];
+                jr += own;
+                if (e < a || pk >= a)
+                        continue;
+                rate = MAX(rate, 0.0);
+                for (size_t i = a; i <= e; i++)
+                        scratch[i - a] = s->y[i] - rate * (s->t[i] - s->t[a]);
+                level = stats_median_inplace(scratch, e - a + 1);
+                /*
+                 * The rise starts at the first sample after the peak, unless
+                 * that one is still on its way down (a drop over several
+                 * samples); the lowest sample is not always the first one.
+                 */
+                while (pk + 1 < a && s->y[pk + 1] > level + rate * (s->t[pk + 1] - s->t[a]) + 3.0 * noise)
+                        pk++;
+                a = pk + 1;
+                n = e - a + 1;
+                tau = (s->t[a - 1] + s->t[a]) / 2.0;
+                for (size_t i = a; i <= e; i++)
+                        scratch[i - a] = s->y[i] - rate * (s->t[i] - tau);
+                b->y[k] = stats_median_inplace(scratch, n);
+                for (size_t i = a; i <= e; i++)
+                        scratch[i - a] = s->y[i] - rate * (s->t[i] - tau) - b->y[k];
+                sigma = stats_mad_sigma_inplace(scratch, n);
+                sigma = MAX(sigma, noise);
+                b->t[k] = tau;
+                b->lo[k] = s->t[a - 1];
+                b->hi[k] = s->t[a];
+                b->rate[k] = rate;
+                /*
+                 * A line's end is known to about 2σ/√n, a level with a pooled
+                 * rate to about σ/√n; the median costs another 25 %.
+                 */
+                b->sd[k] = 1.25 * sigma / sqrt((double) n) * (agree ? sqrt(1.0 + 3.0 / (double) nr) : 2.0);
+                b->n++;
+        }
+
+        bases_clock(b, scratch);
+        if (b->regular)
+                return;
+        /* Without a clock each drop instant is uniform over its own sampling interval. */
+        for (size_t j = 0; j < b->n; j++) {
+                double timing = b->rate[j] * (b->hi[j] - b->lo[j]) / sqrt(12.0);
+
+                b->sd[j] = sqrt(b->sd[j] * b->sd[j] + timing * timing);
+        }
+}
+
+/* The trend of bases [from, from + k): Theil-Sen, with the standard error of their own scatter. */
+typedef struct BaseTrend {
+        Fit fit;
+        double se;              /* bytes/min, the clock's tilt left out */
+} BaseTrend;
+
+static void bases_trend(const Bases *b, size_t from, size_t k, double *scratch, BaseTrend *ret) {
+        double var = 0.0, sigma;
+
+        fit_theil_sen(b->t + from, b->y + from, k, scratch, &ret->fit);
+        /* Few bases give a useless MAD: their own uncertainty floors it. */
+        for (size_t j = from; j < from + k; j++)
+                var += b->sd[j] * b->sd[j];
+        sigma = MAX(ret->fit.sigma, sqrt(var / (double) k));
+        ret->se = sigma * sqrt(12.0) / (MAX(ret->fit.span, 1e-9) * sqrt((double) k));
+}
+
 static void verdict_sawtooth(const Series *s, const Cycles *c, const AnalyserParams *p,
                              double noise, double *scratch, Verdict *v) {
         double min_span = (double) p->min_span / USEC_PER_MINUTE;
         double sus_span = (double) p->sustained_span / USEC_PER_MINUTE;
-        double best_conf = -1.0, last_max = 0.0, step;
-        size_t nt = c->n_troughs;
+        double best_conf = -1.0, last_max = 0.0, tilt_max;
+        size_t nt;
+        Bases b;
 
         v->a.cycles = (unsigned) c->n_drops;
         v->a.window = (usec_t) (series_span(s) * (double) USEC_PER_MINUTE);
@@ -700,43 +1028,50 @@ static void verdict_sawtooth(const Series *s, const Cycles *c, const AnalyserPar
         for (size_t i = c->last_peak; i < s->n; i++)
                 last_max = MAX(last_max, s->y[i]);
 
-        /*
-         * A sampled trough lands anywhere within one sample's worth of the
-         * cycle's rise above the true one, and as the cycle period beats
-         * against the sampling period that error drifts: it looks like a
-         * trend. Its typical size floors the trough noise.
-         */
-        memcpy(scratch, c->trough_step, nt * sizeof(double));
-        step = nt > 0 ? median_inplace(scratch, nt) : 0.0;
-        noise = MAX(noise, 0.5 * step);
+        bases_find(s, c, noise, scratch, &b);
+        nt = b.n;
+        tilt_max = sqrt(3.0) * b.slope_sd;
 
         /*
-         * The trend of the troughs is the trend of the memory the cycle cannot
+         * The trend of the bases is the trend of the memory the cycle cannot
          * give back. As for plain growth, trailing subsets are tried so a
          * baseline that started rising recently is not averaged away.
          */
         for (size_t k = nt; k >= 2; k = k > 3 ? MAX(3U, k * 3 / 4) : k - 1) {
-                const double *tt = c->trough_t + nt - k, *ty = c->trough_y + nt - k;
                 double slope, z, span, r2 = 0.0, mk = 0.0, tau = 1.0, conf;
 
                 if (k >= 3) {
-                        Fit f;
-                        double sigma;
+                        BaseTrend cur, pre;
 
-                        fit_theil_sen(tt, ty, k, 0.0, scratch, &f);
-                        /* A trough is no quieter than a sample; few troughs give a useless MAD. */
-                        sigma = MAX(f.sigma, noise);
-                        span = f.span;
-                        slope = f.slope;
-                        z = span > 0 ? slope / (sigma * sqrt(12.0) / (span * sqrt((double) k)) + 1e-9) : 0.0;
-                        r2 = f.r2;
-                        mk = f.mk_z;
-                        tau = f.tau;
+                        bases_trend(&b, nt - k, k, scratch, &cur);
+                        span = cur.fit.span;
+                        slope = cur.fit.slope;
+                        r2 = cur.fit.r2;
+                        mk = cur.fit.mk_z;
+                        tau = cur.fit.tau;
+                        z = slope / hypot(cur.se, b.slope_sd);
+                        /*
+                         * The clock's tilt is in every level alike. When the
+                         * levels before the subset are flat but for a tilt the
+                         * clock allows, they measure it, and the subset's rise
+                         * above them is free of it.
+                         */
+                        if (b.regular && nt - k >= 3) {
+                                bases_trend(&b, 0, nt - k, scratch, &pre);
+                                if (fabs(pre.fit.slope) <= tilt_max + 2.0 * pre.se &&
+                                    (slope - pre.fit.slope) / hypot(cur.se, pre.se) > z) {
+                                        z = (slope - pre.fit.slope) / hypot(cur.se, pre.se);
+                                        slope -= pre.fit.slope;
+                                }
+                        }
                 } else {
-                        span = tt[1] - tt[0];
-                        slope = span > 0 ? (ty[1] - ty[0]) / span : 0.0;
-                        z = span > 0 ? (ty[1] - ty[0]) / (M_SQRT2 * noise + 1e-9) : 0.0;
+                        double sd = hypot(b.sd[nt - 2], b.sd[nt - 1]);
+
+                        span = b.t[nt - 1] - b.t[nt - 2];
+                        slope = span > 0 ? (b.y[nt - 1] - b.y[nt - 2]) / span : 0.0;
+                        z = span > 0 ? slope / (hypot(sd / span, b.slope_sd) + 1e-9) : 0.0;
                 }
+                z = MAX(-Z_CAP, MIN(Z_CAP, z));
 
                 if (k == nt) {
                         /* Whatever else happens, report the whole-window baseline trend. */
@@ -747,7 +1082,7 @@ static void verdict_sawtooth(const Series *s, const Cycles *c, const AnalyserPar
                 if (slope < p->min_growth_bytes_per_min || z < p->gate_z || tau < 0.5)
                         continue;
 
-                /* Two troughs are a two-point difference: never enough for an alert on their own. */
+                /* Two bases are a two-point difference: never enough for an alert on their own. */
                 conf = MIN(ramp(z, p->gate_z, p->full_z), k >= 3 ? 1.0 : 0.5);
                 conf = MIN(conf, ramp(span, min_span, sus_span));
                 if (conf > best_conf + 0.05) {
@@ -757,7 +1092,7 @@ static void verdict_sawtooth(const Series *s, const Cycles *c, const AnalyserPar
                         v->a.growth_bytes_per_min = slope;
                         v->a.r2 = r2;
                         v->a.mk_z = mk;
-                        v->a.window = (usec_t) ((v->t_end - tt[0]) * (double) USEC_PER_MINUTE);
+                        v->a.window = (usec_t) ((v->t_end - b.t[nt - k]) * (double) USEC_PER_MINUTE);
                         v->level_end = last_max;
                 }
         }
@@ -769,26 +1104,93 @@ static void verdict_sawtooth(const Series *s, const Cycles *c, const AnalyserPar
         v->a.confidence = (unsigned) MIN(95, 55 + 15 * c->n_gradual);
 }
 
+/* ---- steady growth ---- */
+
 typedef struct Window {
         Fit fit;
+        double z;               /* slope over its standard error under the noise model */
         size_t off;             /* first bin */
         double span;            /* minutes, raw points */
         double conf;
         bool gated;
 } Window;
 
+/* The trailing windows of the unmasked points, and the most convincing of them. */
+typedef struct Trend {
+        double bt[ANALYSER_MAX_BINS], by[ANALYSER_MAX_BINS];
+        size_t bfirst[ANALYSER_MAX_BINS];
+        size_t m;
+        double floor;           /* bytes: the quietest a bin median can be */
+        Shape shape;            /* over all bins */
+        NoiseModel noise;
+        Window best, full;
+        bool have_best;
+        double evidence;        /* best confidence of any window with a positive slope */
+        double sustained;       /* minutes: longest window that passed the gate convincingly */
+} Trend;
+
+static void trend_fit(const double *ft, const double *fy, size_t nf, usec_t t0, const AnalyserParams *p,
+                      double noise, double *scratch, Trend *tr) {
+        static const unsigned eighths[] = { 8, 6, 4, 3, 2 };
+        double min_span = (double) p->min_span / USEC_PER_MINUTE;
+        double sus_span = (double) p->sustained_span / USEC_PER_MINUTE;
+        size_t m, k;
+
+        m = tr->m = bin_series(ft, fy, nf, t0, tr->bt, tr->by, tr->bfirst);
+        k = (nf + m - 1) / m;
+        /* A bin median cannot be quieter than the sample noise allows, nor than a page. */
+        tr->floor = MAX(noise / sqrt((double) k), 4096.0);
+        shape_fit(tr->bt, tr->by, m, &tr->shape);
+        noise_model(tr->bt, tr->by, m, &tr->shape, tr->floor, &tr->noise);
+        tr->have_best = false;
+        tr->evidence = tr->sustained = 0.0;
+        tr->best = tr->full = (Window) {};
+
+        for (size_t w = 0; w < ELEMENTSOF(eighths); w++) {
+                size_t mw = m * eighths[w] / 8, off = m - mw;
+                Window cur = { .off = off };
+                double c;
+
+                if (mw < 6 || (w > 0 && mw == m))
+                        continue;
+                cur.span = ft[nf - 1] - ft[tr->bfirst[off]];
+                if (cur.span < min_span && w > 0)
+                        continue;
+                fit_theil_sen(tr->bt + off, tr->by + off, mw, scratch, &cur.fit);
+                cur.z = fit_z(&cur.fit, tr->noise.sigma * tr->noise.inflation);
+
+                c = MIN(ramp(cur.z, p->gate_z, p->full_z), ramp(cur.fit.r2, p->r2_low, p->r2_high));
+                c = MIN(c, ramp(cur.span, min_span, sus_span));
+                cur.conf = c;
+                cur.gated = cur.fit.slope >= p->min_growth_bytes_per_min &&
+                            cur.z >= p->gate_z &&
+                            cur.fit.mk_z >= p->gate_mk_z &&
+                            cur.fit.r2 >= p->r2_low;
+                if (cur.fit.slope > 0)
+                        tr->evidence = MAX(tr->evidence, c);
+                if (cur.gated && cur.conf >= 0.5)
+                        tr->sustained = MAX(tr->sustained, cur.span);
+                if (w == 0)
+                        tr->full = cur;
+                /* Best confidence wins; near-ties go to the longer window (listed first). */
+                if (cur.gated && (!tr->have_best || cur.conf > tr->best.conf + 0.05)) {
+                        tr->best = cur;
+                        tr->have_best = true;
+                }
+        }
+}
+
 static void verdict_growth(const Series *s, const bool *mask, const AnalyserParams *p, double noise,
                            double *scratch, Verdict *v) {
-        static const unsigned eighths[] = { 8, 6, 4, 3, 2 };
         double ft[ANALYSER_MAX_POINTS], fy[ANALYSER_MAX_POINTS];
-        double bt[ANALYSER_MAX_BINS], by[ANALYSER_MAX_BINS];
-        size_t fidx[ANALYSER_MAX_POINTS], bfirst[ANALYSER_MAX_BINS];
-        size_t nf = 0, m, k;
-        Window best = {}, full = {};
-        double floor, evidence = 0.0, sustained = 0.0, min_span = (double) p->min_span / USEC_PER_MINUTE;
+        size_t fidx[ANALYSER_MAX_POINTS], nf = 0;
+        double min_span = (double) p->min_span / USEC_PER_MINUTE;
         double sus_span = (double) p->sustained_span / USEC_PER_MINUTE;
-        bool have_best = false;
-        Shape sh;
+        double sustained, base;
+        const Window *best;
+        const Shape *sh;
+        bool better;
+        Trend tr;
 
         for (size_t i = 0; i < s->n; i++)
                 if (!mask[i]) {
@@ -801,86 +1203,61 @@ static void verdict_growth(const Series *s, const bool *mask, const AnalyserPara
                 v->a.pattern = PATTERN_STABLE;
                 return;
         }
-        m = bin_series(ft, fy, nf, bt, by, bfirst);
-        k = (nf + m - 1) / m;
-        /* A bin median cannot be quieter than the sample noise allows, nor than a page. */
-        floor = MAX(noise / sqrt((double) k), 4096.0);
-
-        for (size_t w = 0; w < ELEMENTSOF(eighths); w++) {
-                size_t mw = m * eighths[w] / 8, off = m - mw;
-                Window cur = { .off = off };
-                double c;
-
-                if (mw < 6 || (w > 0 && mw == m))
-                        continue;
-                cur.span = ft[nf - 1] - ft[bfirst[off]];
-                if (cur.span < min_span && w > 0)
-                        continue;
-                fit_theil_sen(bt + off, by + off, mw, floor, scratch, &cur.fit);
-
-                c = MIN(ramp(cur.fit.z, p->gate_z, p->full_z), ramp(cur.fit.r2, p->r2_low, p->r2_high));
-                c = MIN(c, ramp(cur.span, min_span, sus_span));
-                cur.conf = c;
-                cur.gated = cur.fit.slope >= p->min_growth_bytes_per_min &&
-                            cur.fit.z >= p->gate_z &&
-                            cur.fit.mk_z >= p->gate_mk_z &&
-                            cur.fit.r2 >= p->r2_low;
-                if (cur.fit.slope > 0)
-                        evidence = MAX(evidence, c);
-                if (cur.gated && cur.conf >= 0.5)
-                        sustained = MAX(sustained, cur.span);
-                if (w == 0)
-                        full = cur;
-                /* Best confidence wins; near-ties go to the longer window (listed first). */
-                if (cur.gated && (!have_best || cur.conf > best.conf + 0.05)) {
-                        best = cur;
-                        have_best = true;
-                }
-        }
+        trend_fit(ft, fy, nf, s->t0, p, noise, scratch, &tr);
+        best = &tr.best;
+        sh = &tr.shape;
+        sustained = tr.sustained;
 
         /* Growth too weak to stand behind is reported as stable, with lowered confidence. */
-        if (!have_best || best.conf < STABLE_BELOW) {
+        if (!tr.have_best || best->conf < STABLE_BELOW) {
                 v->a.pattern = PATTERN_STABLE;
-                v->a.growth_bytes_per_min = full.fit.slope;
-                v->a.r2 = full.fit.r2;
-                v->a.mk_z = full.fit.mk_z;
+                v->a.growth_bytes_per_min = tr.full.fit.slope;
+                v->a.r2 = tr.full.fit.r2;
+                v->a.mk_z = tr.full.fit.mk_z;
                 v->a.confidence = (unsigned) lround(100.0 * ramp(series_span(s), min_span, sus_span) *
-                                                     (1.0 - 0.5 * evidence));
+                                                     (1.0 - 0.5 * tr.evidence));
                 return;
         }
 
-        v->a.growth_bytes_per_min = best.fit.slope;
-        v->a.r2 = best.fit.r2;
-        v->a.mk_z = best.fit.mk_z;
-        v->a.window = (usec_t) (best.span * (double) USEC_PER_MINUTE);
-        v->a.n_points = s->idx[s->n - 1] - s->idx[fidx[bfirst[best.off]]] + 1;
-        v->a.confidence = (unsigned) lround(100.0 * best.conf);
-        v->level_end = best.fit.intercept + best.fit.slope * v->t_end;
+        v->a.growth_bytes_per_min = best->fit.slope;
+        v->a.r2 = best->fit.r2;
+        v->a.mk_z = best->fit.mk_z;
+        v->a.window = (usec_t) (best->span * (double) USEC_PER_MINUTE);
+        v->a.n_points = s->idx[s->n - 1] - s->idx[fidx[tr.bfirst[best->off]]] + 1;
+        v->a.confidence = (unsigned) lround(100.0 * best->conf);
+        v->level_end = best->fit.intercept + best->fit.slope * v->t_end;
         v->a.pattern = PATTERN_LINEAR;
 
         /* Shape over all bins: when did the growth start, and is it bending? */
-        shape_fit(bt, by, m, &sh);
-        {
-                double base = MIN(sh.ssr_lin, sh.ssr_hinge);
+        base = MIN(sh->ssr_lin, sh->ssr_hinge);
+        if (sh->ssr_hinge < 0.8 * sh->ssr_lin && sh->onset < v->t_end) {
                 /* Growth that started at a clear onset lasts from there; else the longest good window. */
-                if (sh.ssr_hinge < 0.8 * sh.ssr_lin && sh.onset < v->t_end)
-                        sustained = MAX(sustained, best.fit.slope > 0 ? v->t_end - sh.onset : 0.0);
-                bool better = sh.ssr_exp < 0.5 * base && base - sh.ssr_exp > 10.0 * floor * floor;
-
-                if (better && sh.exp_b > 0 && sh.exp_a > 0) {
-                        v->a.pattern = PATTERN_EXPONENTIAL;
-                        v->exponential_model = true;
-                        v->exp_a = sh.exp_a;
-                        v->exp_b = sh.exp_b;
-                        v->exp_c = sh.exp_c;
-                        v->exp_t0 = bt[0];
-                        v->level_end = MAX(v->level_end, sh.exp_c + sh.exp_a * exp(sh.exp_b * (v->t_end - bt[0])));
-                } else if (better && sh.exp_b < 0) {
-                        /* Warm-up levelling off: report it, but below the alert line. */
-                        v->a.confidence = MIN(v->a.confidence, 60U);
-                } else if (sustained >= (double) p->leak_span / USEC_PER_MINUTE)
-                        v->a.pattern = PATTERN_LEAK;
+                sustained = MAX(sustained, best->fit.slope > 0 ? v->t_end - sh->onset : 0.0);
+                /*
+                 * Soon after the onset every trailing window still holds some
+                 * of the flat history and understates the rate; the hinge
+                 * measures it from the onset on.
+                 */
+                if (sh->hinge_a > v->a.growth_bytes_per_min) {
+                        v->a.growth_bytes_per_min = sh->hinge_a;
+                        v->level_end = sh->hinge_c + sh->hinge_a * (v->t_end - sh->onset);
+                }
         }
+        better = sh->ssr_exp < 0.5 * base && base - sh->ssr_exp > 10.0 * tr.floor * tr.floor;
+
+        if (better && sh->exp_b > 0 && sh->exp_a > 0) {
+                v->a.pattern = PATTERN_EXPONENTIAL;
+                v->exponential_model = true;
+                v->exp_a = sh->exp_a;
+                v->exp_b = sh->exp_b;
+                v->exp_c = sh->exp_c;
+                v->exp_t0 = tr.bt[0];
+                v->level_end = MAX(v->level_end, sh->exp_c + sh->exp_a * exp(sh->exp_b * (v->t_end - tr.bt[0])));
+        } else if (better && sh->exp_b < 0)
+                /* Warm-up levelling off: report it, but below the alert line. */
+                v->a.confidence = MIN(v->a.confidence, 60U);
+        else if (sustained >= (double) p->leak_span / USEC_PER_MINUTE)
+                v->a.pattern = PATTERN_LEAK;
 }
 
 /* Minutes until the model reaches judged level L (bytes); INFINITY if never. */
@@ -977,11 +1354,11 @@ static double reclaimable_growth(const AnalysisPoint *pts, size_t first, size_t 
         nq = 0;
         for (size_t i = 0; i < q; i += stride)
                 scratch[nq++] = (double) pts[first + i].file;
-        lo = median_inplace(scratch, nq);
+        lo = stats_median_inplace(scratch, nq);
         nq = 0;
         for (size_t i = 0; i < q; i += stride)
                 scratch[nq++] = (double) pts[n - q + i].file;
-        hi = median_inplace(scratch, nq);
+        hi = stats_median_inplace(scratch, nq);
         dt = (double) (pts[n - 1 - q / 2].t - pts[first + q / 2].t) / (double) USEC_PER_MINUTE;
         return dt > 0 ? (hi - lo) / dt : 0.0;
 }

@@ -6,7 +6,9 @@
  * library. All random shape parameters (base level, cycle phase, spike time)
  * are drawn before any noise, and noise is drawn even when its sigma is zero:
  * the same seed with noise_mib = 0 therefore yields the exact ground truth of
- * the noisy series, which the bench uses to score forecasts.
+ * the noisy series, which the bench uses to score forecasts. The cycle
+ * lengths of the irregular GC kinds come from a second generator, so adding
+ * them changed no other series.
  *
  * Noise model: white Gaussian noise of noise_mib on anon, plus a slow AR(1)
  * wander (phi 0.95, stationary sigma about noise/3), plus Gaussian noise of a
@@ -51,6 +53,8 @@ static const char *const kind_table[_CORPUS_KIND_MAX] = {
         [CORPUS_SAWTOOTH_LEAK] = "sawtooth-leak",
         [CORPUS_PAGE_CACHE] = "page-cache",
         [CORPUS_RESTART_LEAK] = "restart-leak",
+        [CORPUS_IRREGULAR_FLAT] = "irregular-flat",
+        [CORPUS_IRREGULAR_LEAK] = "irregular-leak",
         [CORPUS_SHORT] = "short",
 };
 
@@ -60,7 +64,7 @@ const char *corpus_kind_to_string(CorpusKind k) {
 
 bool corpus_kind_is_leak(CorpusKind k) {
         return k == CORPUS_LINEAR_LEAK || k == CORPUS_EXPONENTIAL || k == CORPUS_SAWTOOTH_LEAK ||
-               k == CORPUS_RESTART_LEAK;
+               k == CORPUS_RESTART_LEAK || k == CORPUS_IRREGULAR_LEAK;
 }
 
 size_t corpus_size(const CorpusSpec *spec) {
@@ -77,7 +81,8 @@ static uint64_t pages(double bytes) {
 
 size_t corpus_generate(const CorpusSpec *spec, AnalysisPoint *out, size_t max) {
         Rng rng = { .s = spec->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL };
-        double base, period, amp, phase, spike_at, spike_len, spike_h, ar = 0.0;
+        Rng cycle_rng = { .s = spec->seed * 0xD1B54A32D192ED03ULL + 0x8CB92BA72F3D8DD7ULL };
+        double base, period, amp, phase, spike_at, spike_len, spike_h, ar = 0.0, drop_prev, drop_next;
         double sigma = spec->noise_mib * MIB, rate = spec->rate_mib_per_min * MIB;
         double onset = (double) spec->onset / USEC_PER_MINUTE;
         double restart = (double) spec->restart / USEC_PER_MINUTE;
@@ -95,6 +100,8 @@ size_t corpus_generate(const CorpusSpec *spec, AnalysisPoint *out, size_t max) {
         spike_h = (120.0 + 80.0 * rng_uniform(&rng)) * MIB;
         if (spec->kind == CORPUS_STABLE_NOISY)
                 sigma *= 8.0;
+        drop_prev = -phase * period;
+        drop_next = drop_prev + period * (0.7 + 0.6 * rng_uniform(&cycle_rng));
 
         for (size_t i = 0; i < n; i++) {
                 double t = (double) (i * spec->interval) / USEC_PER_MINUTE, since = MAX(0.0, t - onset);
@@ -135,6 +142,17 @@ size_t corpus_generate(const CorpusSpec *spec, AnalysisPoint *out, size_t max) {
                                 anon += rate * since;
                         else
                                 anon += rate * (t - restart);
+                        break;
+                case CORPUS_IRREGULAR_FLAT:
+                case CORPUS_IRREGULAR_LEAK:
+                        /* The heap grows to the same goal each cycle, at a rate that varies. */
+                        while (t >= drop_next) {
+                                drop_prev = drop_next;
+                                drop_next += period * (0.7 + 0.6 * rng_uniform(&cycle_rng));
+                        }
+                        anon += amp * (t - drop_prev) / (drop_next - drop_prev);
+                        if (spec->kind == CORPUS_IRREGULAR_LEAK)
+                                anon += rate * since;
                         break;
                 case _CORPUS_KIND_MAX:
                         break;

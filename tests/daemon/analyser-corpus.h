@@ -23,6 +23,8 @@ typedef enum CorpusKind {
         CORPUS_SAWTOOTH_LEAK,   /* GC cycle, troughs rise at rate from onset */
         CORPUS_PAGE_CACHE,      /* anon flat, file grows at rate * 4 */
         CORPUS_RESTART_LEAK,    /* leak from onset, restart at spec.restart, leak again */
+        CORPUS_IRREGULAR_FLAT,  /* GC cycle whose period varies ±30 % from cycle to cycle, troughs flat */
+        CORPUS_IRREGULAR_LEAK,  /* the same, troughs rise at rate from onset */
         CORPUS_SHORT,           /* five points */
         _CORPUS_KIND_MAX,
 } CorpusKind;
