@@ -403,6 +403,7 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
 int manager_reload(Manager *m) {
         _cleanup_(config_freep) Config *c = NULL;
         Config *old;
+        bool rearm;
         int r;
 
         (void) sd_notifyf(false, "RELOADING=1\nSTATUS=Reloading configuration");
@@ -417,12 +418,22 @@ int manager_reload(Manager *m) {
 
         old = m->config;
         m->config = TAKE_PTR(c);
+        rearm = old->pressure_triggers != m->config->pressure_triggers ||
+                old->pressure_trigger_stall != m->config->pressure_trigger_stall ||
+                old->pressure_trigger_window != m->config->pressure_trigger_window;
         config_free(old);
 
         log_set_max_level(m->config->log_level);
         alert_log_set_budget(m->alerts, m->config->alerts_per_hour);
         for (size_t i = 0; i < m->n_units; i++)
                 unit_update_rules(m->units[i], m->config);
+        if (rearm) {
+                /* New trigger settings: a kernel refusal of the old ones may not apply to them. */
+                m->psi_triggers = true;
+                for (size_t i = 0; i < m->n_units; i++)
+                        (void) unit_rearm_trigger(m->units[i]);
+                log_info("PSI triggers %s.", m->config->pressure_triggers && m->psi_triggers ? "re-armed" : "off");
+        }
 
         /* New intervals take effect from now. */
         (void) sd_event_source_set_time_relative(m->sample_timer, m->config->sample_interval);

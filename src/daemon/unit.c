@@ -76,14 +76,15 @@ static void unit_drop_sources(Unit *u) {
 static int unit_arm_trigger(Unit *u) {
         Manager *m = u->manager;
         _cleanup_(closep) int fd = -1;
-        char buf[64];
+        char path[4096], buf[64];
         int k, r;
 
         if (!m->psi_triggers || !m->config->pressure_triggers)
                 return 0;
 
-        snprintf(buf, sizeof buf, "%s/memory.pressure", u->path);
-        fd = openat(m->root_fd, buf, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+        /* Paths are bounded by the scan (1 KiB), so this cannot truncate. */
+        snprintf(path, sizeof path, "%s/memory.pressure", u->path);
+        fd = openat(m->root_fd, path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) {
                 r = -errno;
                 goto refused;
@@ -115,6 +116,17 @@ refused:
         log_notice_errno(r, "Cannot arm a PSI trigger on %s/memory.pressure (%m); "
                          "falling back to reading the pressure averages at each sample.", u->path);
         return 0;
+}
+
+int unit_rearm_trigger(Unit *u) {
+        int r;
+
+        if (u->trigger_source && u->manager->n_triggers > 0)
+                u->manager->n_triggers--;
+        u->trigger_source = sd_event_source_disable_unref(u->trigger_source);
+        u->trigger_fd = safe_close(u->trigger_fd);
+        r = unit_arm_trigger(u);
+        return r == -ENOENT ? -ENODEV : r;
 }
 
 static int unit_open(Unit *u) {

@@ -79,3 +79,5 @@ void unit_vanish(Unit *u, usec_t now);
 
 unsigned unit_active_alerts(const Unit *u);
 void unit_update_rules(Unit *u, const Config *c);
+/* Drops the PSI trigger and arms it again with the current config (after a reload). */
+int unit_rearm_trigger(Unit *u);

@@ -19,6 +19,19 @@ wait_for "(( \$(memmond_watched_units) > $n0 ))" 20 || {
 n1=$(memmond_watched_units)
 info "running: $(memmond_status)"
 
+# A long unit name (a path past 64 bytes once "/memory.pressure" is added) is
+# watched with its PSI trigger like any other.
+L=memmon-test-a-rather-long-unit-name-for-path-buffers-0123456789.service
+on_exit stop_unit $L
+systemd-run --unit=$L "$MEMMON_PAYLOAD/bin/memhog" --mb 2 --hold --quiet || fail "systemd-run $L failed"
+wait_for "memmonctl show $L >/dev/null 2>&1" 20 || {
+        dump_memmond_journal
+        fail "memmond does not watch $L"
+}
+info "long-named unit watched: $(memmonctl show $L | grep -i '^ *current' | head -n 1)"
+stop_unit $L
+n1=$(memmond_watched_units)
+
 stop_unit $U
 wait_for "(( \$(memmond_watched_units) < $n1 ))" 20 || {
         dump_memmond_journal
