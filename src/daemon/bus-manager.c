@@ -245,7 +245,13 @@ static int method_analyze(sd_bus_message *msg, void *userdata, sd_bus_error *err
         if (r < 0)
                 return r;
 
-        (void) unit_analyse(u, now_usec(CLOCK_MONOTONIC));
+        /*
+         * Anyone may call this: a verdict younger than a second is served as is, so a caller
+         * in a loop costs replies, not analyser runs (which also drive the leak alert rule).
+         */
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (!u->has_analysis || now - u->analysis_time >= USEC_PER_SEC)
+                (void) unit_analyse(u, now);
         return sd_bus_reply_method_return(msg, "(sudtst)", pattern_to_string(u->analysis.pattern),
                                           (uint32_t) u->analysis.confidence, u->analysis.growth_bytes_per_min,
                                           (uint64_t) u->analysis.time_to_limit, strempty(u->analysis.limit_name),

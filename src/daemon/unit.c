@@ -341,6 +341,7 @@ int unit_analyse(Unit *u, usec_t now) {
                 bus_manager_emit_pattern_changed(u, u->analysis.pattern, &a);
         u->analysis = a;
         u->has_analysis = true;
+        u->analysis_time = now;
 
         n = evaluate_unit_analysis(&u->alerts, &u->rules, u->name, &a, u->sample.current, now, ch);
         manager_deliver(m, u->alerts.slot, &u->budget, ch, n, now);

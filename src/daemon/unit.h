@@ -39,6 +39,7 @@ typedef struct Unit {
 
         Analysis analysis;
         bool has_analysis;
+        usec_t analysis_time;           /* when the verdict was made */
         unsigned cgroup_restarts;       /* times the cgroup was seen recreated */
         uint64_t restart_freed;         /* bytes the last restart freed */
 
