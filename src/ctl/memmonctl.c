@@ -150,8 +150,12 @@ static int verb_show(char **args, sd_bus *bus) {
         int r;
 
         r = unit_name_mangle(args[0], &unit);
-        if (r < 0)
-                return r;
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
+                return EXIT_USAGE;
+        }
         r = ctl_get_unit_properties(bus, unit, &l, &error);
         if (r < 0)
                 return bus_fail(&error, r, "get properties of %s", unit);
@@ -173,8 +177,12 @@ static int verb_history(char **args, sd_bus *bus) {
         int r;
 
         r = unit_name_mangle(args[0], &unit);
-        if (r < 0)
-                return r;
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
+                return EXIT_USAGE;
+        }
         if (arg_since_set) {
                 usec_t now = now_usec(CLOCK_REALTIME);
 
@@ -249,8 +257,12 @@ static int verb_analyze(char **args, sd_bus *bus) {
         int r;
 
         r = unit_name_mangle(args[0], &unit);
-        if (r < 0)
-                return r;
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
+                return EXIT_USAGE;
+        }
         r = ctl_analyze(bus, unit, &a, &error);
         if (r < 0)
                 return bus_fail(&error, r, "analyze %s", unit);

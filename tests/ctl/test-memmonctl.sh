@@ -167,6 +167,8 @@ check "show UNIT without suffix means .service" eval '[ $rc = 0 ] && has "$out" 
 ctl --json show hog
 check "show --json Current exact" [ "$(jget Current)" = 891289600 ]
 check "show --json Pattern present" eval 'jget Pattern >/dev/null'
+ctl show ''
+check "show of an empty name is bad usage (rc=$rc)" [ $rc = 2 ]
 ctl show nope.service
 check "show unknown unit exits 4 (rc=$rc)" [ $rc = 4 ]
 check "show unknown unit names it" has "$err" "nope.service"
