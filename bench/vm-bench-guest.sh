@@ -95,9 +95,12 @@ awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v iv="$INTERVAL
 # RSS counts shared library pages (libc, libsystemd: ~3 MiB, shared with every
 # systemd process); RssAnon is what memmond itself allocates, Pss the fair share.
 say "memory: $(grep -E '^(RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')Pss $(awk '/^Pss:/ { print $2 " kB" }' "/proc/$pid/smaps_rollup")"
+say "memmond.service cgroup memory.current (what systemd charges it): $(($(cat /sys/fs/cgroup/system.slice/memmond.service/memory.current) / 1024)) KiB"
 say "status: $(systemctl show -p StatusText --value memmond.service)"
 errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service _TRANSPORT=stdout | grep -v '^-- ' | wc -l)
 say "memmond log lines with PRIORITY<=3 during the run: $errs"
+
+say "psimon kernel threads: $(pgrep -c psimon || echo 0); memmond's open fds: $(ls /proc/$pid/fd | wc -l)"
 
 # memmond measures its own sampling loop (thread CPU time) and logs it on exit:
 # the same files as the floor above, plus parsing, history and rules.
@@ -111,4 +114,13 @@ if [[ -n $us && -n ${FLOOR_TICK_US_PER_UNIT:-} ]]; then
                 printf "ratio memmond/floor: %.2fx (target <= 1.3x); open/read/close/memmond: %.2fx\n", m / f, o / m
         }'
 fi
+# The kernel side: on 6.1 every cgroup with a PSI trigger gets a "psimon"
+# kernel thread, and every held cgroupfs fd a seq_file buffer charged to
+# memmond's cgroup. Compare with triggers off.
+mkdir -p /etc/memmon/memmond.conf.d
+printf '[Monitor]\nPressureTriggers=no\n' >/etc/memmon/memmond.conf.d/90-bench-notrig.conf
+systemctl start memmond.service
+sleep $((2 * INTERVAL))
+say "with PressureTriggers=no: psimon threads $(pgrep -c psimon || echo 0), memmond.service memory.current $(($(cat /sys/fs/cgroup/system.slice/memmond.service/memory.current) / 1024)) KiB, RSS $(awk '/^VmRSS/ { print $2 }' /proc/$(systemctl show -p MainPID --value memmond.service)/status) KiB"
+rm -f /etc/memmon/memmond.conf.d/90-bench-notrig.conf
 exit 0

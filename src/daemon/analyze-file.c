@@ -114,7 +114,8 @@ static int parse_limit(const char *s, uint64_t *ret) {
 static int time_from_double(double v, bool usec, usec_t *ret) {
         double us = usec ? v : v * (double) USEC_PER_SEC;
 
-        if (!isfinite(us) || us < 0 || us >= 1.8e19)
+        /* llround() returns long long: stay below 2^63. */
+        if (!isfinite(us) || us < 0 || us >= 9.2e18)
                 return -ERANGE;
         *ret = (usec_t) llround(us);
         return 0;

@@ -462,6 +462,12 @@ int config_verify(const Config *c, const char *origin) {
                           origin);
                 return -EINVAL;
         }
+        if (MIN((usec_t) c->history_depth, c->analysis_window / c->sample_interval) > CONFIG_ANALYSIS_MAX_RAW) {
+                log_error("%s: AnalysisWindow= spans more than %u raw samples (HistoryDepth=%u, SampleInterval=); "
+                          "shorten the window, lower HistoryDepth= or sample less often.",
+                          origin, CONFIG_ANALYSIS_MAX_RAW, c->history_depth);
+                return -EINVAL;
+        }
         if (c->pressure_trigger_window < 500 * USEC_PER_MSEC || c->pressure_trigger_window > 10 * USEC_PER_SEC ||
             c->pressure_trigger_stall == 0 || c->pressure_trigger_stall >= c->pressure_trigger_window) {
                 log_error("%s: PressureTriggerWindow= must be 500ms..10s and PressureTriggerStall= below it "

@@ -20,6 +20,8 @@
 #define CONFIG_MAX_OVERRIDES 256U
 #define CONFIG_MAX_FILE_SIZE (256U * 1024U)
 #define CONFIG_MAX_DROPINS 128U
+/* Raw samples one analysis may look at (the analyser decimates them further). */
+#define CONFIG_ANALYSIS_MAX_RAW 4096U
 
 /* Per-unit alert rules; [Rules] gives defaults, [Unit:GLOB] sections override. */
 typedef struct RuleConfig {

@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define MAX_FIELDS 24
-#define FIELD_MAX 320
+#define FIELD_MAX 512 /* MESSAGE= with a 255-byte unit name and its figures */
 
 static const char *const kind_table[_ALERT_KIND_MAX] = {
         [ALERT_USAGE] = "usage",

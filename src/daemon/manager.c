@@ -88,7 +88,11 @@ static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
                 if (now >= t->when && now - t->when <= MANAGER_RESTART_WINDOW) {
                         u->cgroup_restarts = t->restarts + 1;
                         u->restart_freed = t->current;
-                        u->budget = t->budget;
+                        /* The window and its count carry over; the size is today's config. */
+                        u->budget.begin = t->budget.begin;
+                        u->budget.num = t->budget.num;
+                        u->budget.suppressed = t->budget.suppressed;
+                        u->budget.started = t->budget.started;
                         log_info("%s: restarted (new cgroup, restart %u); the old instance used %llu bytes, "
                                  "analysis starts from a new baseline.",
                                  u->name, u->cgroup_restarts, (unsigned long long) t->current);
@@ -179,8 +183,8 @@ static int on_scan_unit(const CgroupEntry *e, void *userdata) {
         if (u->seen)
                 return 0; /* duplicate name */
         u->seen = true;
-        if (u->cgroup_id != e->id) {
-                r = unit_reopen(u, e->id);
+        if (u->cgroup_id != e->id || !streq(u->path, e->path)) {
+                r = unit_reopen(u, e->path, e->id);
                 if (r < 0)
                         u->seen = false; /* let the sweep drop it */
         }

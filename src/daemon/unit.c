@@ -210,13 +210,25 @@ unsigned unit_active_alerts(const Unit *u) {
         return alert_slots_active(u->alerts.slot);
 }
 
-int unit_reopen(Unit *u, uint64_t new_id) {
+int unit_reopen(Unit *u, const char *new_path, uint64_t new_id) {
         uint64_t before = u->sample.current;
         int r;
 
+        /* A restart may also move the unit (Slice= changed): follow it. */
+        if (new_path && !streq(new_path, u->path)) {
+                char *p = strdup(new_path);
+                if (!p)
+                        return -ENOMEM;
+                free(u->path);
+                u->path = p;
+        }
+
         r = unit_open(u);
-        if (r < 0)
-                return r;
+        if (r < 0) {
+                /* Half-open (no watch, no trigger) is worse than gone: the next rescan retries. */
+                cgroup_files_close(&u->files);
+                return r == -ENOMEM ? r : -ENODEV;
+        }
 
         u->cgroup_restarts++;
         u->cgroup_id = new_id;
@@ -245,7 +257,7 @@ static int unit_recover(Unit *u) {
                 return -ENODEV;
         if ((uint64_t) st.st_ino == u->cgroup_id)
                 return -ENODEV; /* being removed right now */
-        return unit_reopen(u, (uint64_t) st.st_ino);
+        return unit_reopen(u, NULL, (uint64_t) st.st_ino);
 }
 
 static int unit_sample_failed(Unit *u, int r, const char *what) {
@@ -301,8 +313,12 @@ int unit_sample(Unit *u, usec_t now, bool record) {
 }
 
 int unit_analyse(Unit *u, usec_t now) {
-        static HistoryPoint hp[4096];
-        static AnalysisPoint ap[4096];
+        /*
+         * Raw points are bounded by config_verify(); one-minute points by the longest
+         * AnalysisWindow= (7 days). Only the used part of these arrays is ever touched.
+         */
+        static HistoryPoint hp[CONFIG_ANALYSIS_MAX_RAW + 7 * 24 * 60];
+        static AnalysisPoint ap[ELEMENTSOF(hp)];
         AnalyserParams p = ANALYSER_PARAMS_DEFAULT;
         AnalysisLimits lim = ANALYSIS_LIMITS_NONE;
         AlertChange ch[ALERT_CHANGES_MAX];

@@ -73,7 +73,7 @@ int unit_sample(Unit *u, usec_t now, bool record);
 int unit_analyse(Unit *u, usec_t now);
 
 /* The cgroup was recreated under the same name (a restart): start a new baseline. */
-int unit_reopen(Unit *u, uint64_t new_id);
+int unit_reopen(Unit *u, const char *new_path, uint64_t new_id);
 
 /* Clears the unit's active alerts (it is going away). */
 void unit_vanish(Unit *u, usec_t now);

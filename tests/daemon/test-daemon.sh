@@ -139,6 +139,13 @@ mkunit system.slice/late.service 100 1000
 check "a unit back within a minute is known as restarted" \
         bash -c "for i in \$(seq 30); do grep -q 'late.service: restarted (new cgroup, restart 1); the old instance used 100 bytes' '$T/stderr' && exit 0; sleep 0.1; done; exit 1"
 
+# a restart that moves the unit to another slice (Slice= changed): followed
+mkunit system.slice/moved.slice/hog.service 100 1000
+rm -rf "$root/system.slice/hog.service"
+sleep 0.5
+printf 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n' >"$root/system.slice/moved.slice/hog.service/memory.events"
+check "a unit moved to another slice is still watched (oom_kill seen there)" wait_entry 3 $OOM hog.service
+
 # SIGHUP with a broken config keeps the old one
 echo "Bogus=1" >"$T/conf.d/50-bad.conf"
 kill -HUP $pid
