@@ -441,6 +441,18 @@ static int on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *er
         return 0;
 }
 
+static int on_name_lost(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        BusManager *b = userdata;
+        const char *name;
+
+        if (sd_bus_message_read(msg, "s", &name) < 0 || !streq(name, BUS_MANAGER_NAME))
+                return 0;
+        log_warning("Lost the bus name %s; reconnecting to take it back.", BUS_MANAGER_NAME);
+        b->failing = true;
+        schedule_retry(b);
+        return 0;
+}
+
 static int on_name_request(sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         BusManager *b = userdata;
         const sd_bus_error *e;
@@ -450,12 +462,25 @@ static int on_name_request(sd_bus_message *reply, void *userdata, sd_bus_error *
                 /* Once per episode: a connection that keeps dropping fails here at every retry. */
                 e = sd_bus_message_get_error(reply);
                 log_full_errno(b->failing ? LOG_DEBUG : LOG_WARNING, 0,
-                               "Cannot own the bus name %s (%s); the D-Bus API is not available.",
+                               "Cannot own the bus name %s (%s); the D-Bus API is not available, retrying.",
                                BUS_MANAGER_NAME, e && e->message ? e->message : "unknown error");
                 b->failing = true;
+                /* Another instance may go away, or the policy be fixed: try again, backing off. */
+                b->retry_delay = MIN(b->retry_delay * 2, BUS_RETRY_MAX);
+                schedule_retry(b);
                 return 0;
         }
-        if (sd_bus_message_read(reply, "u", &ret) >= 0 && ret == 2 /* DBUS_REQUEST_NAME_REPLY_IN_QUEUE */)
+        if (sd_bus_message_read(reply, "u", &ret) < 0)
+                ret = 0;
+        if (ret == 3 /* DBUS_REQUEST_NAME_REPLY_EXISTS */) {
+                log_full_errno(b->failing ? LOG_DEBUG : LOG_WARNING, 0,
+                               "Cannot own the bus name %s: another process owns it; retrying.", BUS_MANAGER_NAME);
+                b->failing = true;
+                b->retry_delay = MIN(b->retry_delay * 2, BUS_RETRY_MAX);
+                schedule_retry(b);
+                return 0;
+        }
+        if (ret == 2 /* DBUS_REQUEST_NAME_REPLY_IN_QUEUE */)
                 log_notice("Another process owns %s; queued to take it over.", BUS_MANAGER_NAME);
         else
                 log_debug("Acquired the bus name %s.", BUS_MANAGER_NAME);
@@ -499,6 +524,11 @@ static int bus_connect(BusManager *b) {
         /* A local match: no AddMatch round trip. */
         r = sd_bus_match_signal(bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
                                 "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, b);
+        if (r < 0)
+                return r;
+        /* Sent to us directly, so no AddMatch round trip is needed before it can arrive. */
+        r = sd_bus_match_signal_async(bus, NULL, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                      "org.freedesktop.DBus", "NameLost", on_name_lost, NULL, b);
         if (r < 0)
                 return r;
         r = polkit_new(bus, &polkit);

@@ -1159,6 +1159,31 @@ static void test_polkit_missing(void) {
                 assert_remote_error(error, "org.freedesktop.DBus.Error.AccessDenied");
 }
 
+/* A second memmond cannot own the name; when the first goes, it takes over. */
+static void test_name_takeover(void) {
+        g_autofree char *log2 = g_build_filename(tmpdir, "memmond-2.stderr", NULL);
+        g_autofree char *text = NULL;
+        GSubprocess *second;
+
+        second = spawn_memmond(address, log2, NULL);
+        g_usleep(G_USEC_PER_SEC);
+        text = read_log(log2);
+        if (!strstr(text, "Cannot own the bus name"))
+                g_error("second memmond's stderr:\n%s", text);
+        g_clear_pointer(&text, g_free);
+
+        stop_memmond(daemon_proc, stderr_path);
+        g_clear_object(&daemon_proc);
+        daemon_proc = second;
+        g_free(stderr_path);
+        stderr_path = g_strdup(log2);
+
+        /* Retries back off from 2 s; allow a few. */
+        g_assert_true(wait_for(name_has_owner, (gpointer) NAME, 15000));
+        text = read_log(log2);
+        g_assert_nonnull(strstr(text, "the D-Bus API is available"));
+}
+
 static void test_bus_lost(void) {
         g_autofree char *log = NULL;
 
@@ -1233,6 +1258,7 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/bus/Busy", test_busy);
         g_test_add_func("/bus/Busy-interactive", test_busy_interactive);
         g_test_add_func("/bus/polkit-missing", test_polkit_missing);
+        g_test_add_func("/bus/name-takeover", test_name_takeover);
         g_test_add_func("/bus/bus-lost", test_bus_lost);
         g_test_add_func("/bus/no-bus", test_no_bus);
 
