@@ -69,13 +69,9 @@ static size_t level_change(AlertSlot *slot, const LevelTransition *t, const Aler
         return 1;
 }
 
-/* A rule that was switched off (reload, [Unit:] override) drops its alert at once. */
-static size_t rule_off(AlertSlot *slot, LevelState *ls, AlertKind kind, const char *unit,
-                       uint64_t current, usec_t now, AlertChange *out) {
-        *ls = LEVEL_STATE_INIT;
-        if (slot->id == 0)
-                return 0;
-        *out = (AlertChange) {
+/* The clearing change for an active slot. */
+static AlertChange slot_clear(const AlertSlot *slot, AlertKind kind, const char *unit, uint64_t current, usec_t now) {
+        return (AlertChange) {
                 .cleared = true,
                 .alert = {
                         .id = slot->id,
@@ -87,6 +83,15 @@ static size_t rule_off(AlertSlot *slot, LevelState *ls, AlertKind kind, const ch
                         .time_to_limit = USEC_INFINITY,
                 },
         };
+}
+
+/* A rule that was switched off (reload, [Unit:] override) drops its alert at once. */
+static size_t rule_off(AlertSlot *slot, LevelState *ls, AlertKind kind, const char *unit,
+                       uint64_t current, usec_t now, AlertChange *out) {
+        *ls = LEVEL_STATE_INIT;
+        if (slot->id == 0)
+                return 0;
+        *out = slot_clear(slot, kind, unit, current, now);
         return 1;
 }
 
@@ -169,21 +174,12 @@ size_t evaluate_unit_sample(UnitAlertState *st, const RuleConfig *rc, const char
 
         /* A limit-hit alert clears once the max counter stood still for ClearTime. */
         AlertSlot *hit = &st->slot[ALERT_LIMIT_HIT];
-        if (hit->id != 0 && now >= st->max_event_time && now - st->max_event_time >= rc->clear_time)
-                out[n++] = (AlertChange) {
-                        .cleared = true,
-                        .alert = {
-                                .id = hit->id,
-                                .kind = ALERT_LIMIT_HIT,
-                                .severity = hit->severity,
-                                .unit = unit,
-                                .current = s->current,
-                                .limit_name = "max",
-                                .max_events = st->max_events,
-                                .held = now - hit->since,
-                                .time_to_limit = USEC_INFINITY,
-                        },
-                };
+        if (hit->id != 0 && now >= st->max_event_time && now - st->max_event_time >= rc->clear_time) {
+                out[n] = slot_clear(hit, ALERT_LIMIT_HIT, unit, s->current, now);
+                out[n].alert.limit_name = "max";
+                out[n].alert.max_events = st->max_events;
+                n++;
+        }
 
         /* Usage: percent of memory.max, else of memory.high, and absolute bytes; the alert takes the higher level. */
         if (s->limits.valid) {
@@ -321,21 +317,9 @@ size_t evaluate_unit_gone(UnitAlertState *st, const char *unit, usec_t now,
                           AlertChange out[static ALERT_CHANGES_MAX]) {
         size_t n = 0;
 
-        for (AlertKind k = 0; k < _ALERT_KIND_MAX; k++) {
-                if (st->slot[k].id == 0)
-                        continue;
-                out[n++] = (AlertChange) {
-                        .cleared = true,
-                        .alert = {
-                                .id = st->slot[k].id,
-                                .kind = k,
-                                .severity = st->slot[k].severity,
-                                .unit = unit,
-                                .held = now - st->slot[k].since,
-                                .time_to_limit = USEC_INFINITY,
-                        },
-                };
-        }
+        for (AlertKind k = 0; k < _ALERT_KIND_MAX; k++)
+                if (st->slot[k].id != 0)
+                        out[n++] = slot_clear(&st->slot[k], k, unit, 0, now);
         return n;
 }
 

@@ -65,12 +65,16 @@ static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, voi
         return 0;
 }
 
-static void unit_drop_sources(Unit *u) {
+static void unit_drop_trigger(Unit *u) {
         if (u->trigger_source && u->manager->n_triggers > 0)
                 u->manager->n_triggers--;
-        u->events_source = sd_event_source_disable_unref(u->events_source);
         u->trigger_source = sd_event_source_disable_unref(u->trigger_source);
         u->trigger_fd = safe_close(u->trigger_fd);
+}
+
+static void unit_drop_sources(Unit *u) {
+        u->events_source = sd_event_source_disable_unref(u->events_source);
+        unit_drop_trigger(u);
 }
 
 static int unit_arm_trigger(Unit *u) {
@@ -121,10 +125,7 @@ refused:
 int unit_rearm_trigger(Unit *u) {
         int r;
 
-        if (u->trigger_source && u->manager->n_triggers > 0)
-                u->manager->n_triggers--;
-        u->trigger_source = sd_event_source_disable_unref(u->trigger_source);
-        u->trigger_fd = safe_close(u->trigger_fd);
+        unit_drop_trigger(u);
         r = unit_arm_trigger(u);
         return r == -ENOENT ? -ENODEV : r;
 }
