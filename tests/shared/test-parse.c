@@ -45,6 +45,12 @@ static void test_stat_events(void) {
         g_assert_cmpuint(st.file_mapped, ==, 2);
         g_assert_cmpint(parse_memory_stat("anon 1x\nfile 2\n", &st), ==, -EINVAL);
         g_assert_cmpint(parse_memory_stat("anon 1\n", &st), ==, -EINVAL);      /* truncated */
+        /* A repeated key counts once, so it cannot stand in for a missing one. */
+        g_assert_cmpint(parse_memory_stat("anon 1\nanon 1\nanon 1\nanon 1\nanon 1\nanon 1\n", &st), ==, -EINVAL);
+        /* Reading stops once every wanted key was seen (the hot path). */
+        g_assert_cmpint(parse_memory_stat("anon 1\nfile 2\nkernel 3\nsock 4\nshmem 5\nfile_mapped 6\n"
+                                          "pgfault 99999999999999999999999999\n", &st), ==, 0);
+        g_assert_cmpuint(st.file_mapped, ==, 6);
         g_assert_cmpint(parse_memory_stat("garbage\n", &st), ==, -EINVAL);
 
         g_assert_cmpint(parse_memory_events("low 0\nhigh 3\nmax 4\noom 1\noom_kill 1\noom_group_kill 0\n", &ev), ==, 0);
