@@ -3,7 +3,7 @@
 /*
  * json-c builders for --json. Each builder works on an owned local object
  * with a cleanup attribute and gives it away only when complete, so a failed
- * allocation midway leaks nothing. add() and append() take ownership of the
+ * allocation midway leaks nothing. json_add() and json_append() take ownership of the
  * value in every case, which keeps the call sites to one line each.
  */
 
@@ -21,26 +21,6 @@ JsonMode json_mode_from_string(const char *s) {
         return _JSON_MODE_INVALID;
 }
 
-static int add(json_object *o, const char *key, json_object *value) {
-        if (!value)
-                return -ENOMEM;
-        if (json_object_object_add(o, key, value) < 0) {
-                json_object_put(value);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
-static int append(json_object *a, json_object *value) {
-        if (!value)
-                return -ENOMEM;
-        if (json_object_array_add(a, value) < 0) {
-                json_object_put(value);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
 static json_object *new_string(const char *s) {
         return json_object_new_string(strempty(s));
 }
@@ -49,9 +29,9 @@ static int add_strv(json_object *o, const char *key, char *const *l) {
         json_object *a = json_object_new_array();
         int r;
 
-        r = add(o, key, a);
+        r = json_add(o, key, a);
         for (char *const *p = l; r >= 0 && p && *p; p++)
-                r = append(a, new_string(*p));
+                r = json_append(a, new_string(*p));
         return r;
 }
 
@@ -61,31 +41,31 @@ int json_build_manager(const ManagerInfo *m, json_object **ret) {
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Version", new_string(m->version));
+        r = json_add(o, "Version", new_string(m->version));
         if (r >= 0)
-                r = add(o, "SampleIntervalUSec", json_object_new_uint64(m->sample_interval));
+                r = json_add(o, "SampleIntervalUSec", json_object_new_uint64(m->sample_interval));
         if (r >= 0)
-                r = add(o, "NUnits", json_object_new_int64(m->n_units));
+                r = json_add(o, "NUnits", json_object_new_int64(m->n_units));
         if (r >= 0)
-                r = add(o, "NActiveAlerts", json_object_new_int64(m->n_active_alerts));
+                r = json_add(o, "NActiveAlerts", json_object_new_int64(m->n_active_alerts));
         if (r >= 0)
-                r = add(o, "HostMemTotal", json_object_new_uint64(m->host_mem_total));
+                r = json_add(o, "HostMemTotal", json_object_new_uint64(m->host_mem_total));
         if (r >= 0)
-                r = add(o, "HostMemAvailable", json_object_new_uint64(m->host_mem_available));
+                r = json_add(o, "HostMemAvailable", json_object_new_uint64(m->host_mem_available));
         if (r >= 0)
-                r = add(o, "HostSwapTotal", json_object_new_uint64(m->host_swap_total));
+                r = json_add(o, "HostSwapTotal", json_object_new_uint64(m->host_swap_total));
         if (r >= 0)
-                r = add(o, "HostSwapFree", json_object_new_uint64(m->host_swap_free));
+                r = json_add(o, "HostSwapFree", json_object_new_uint64(m->host_swap_free));
         if (r >= 0)
-                r = add(o, "HostPressureSomeAvg10", json_object_new_double(m->host_pressure_some_avg10));
+                r = json_add(o, "HostPressureSomeAvg10", json_object_new_double(m->host_pressure_some_avg10));
         if (r >= 0)
-                r = add(o, "HostPressureFullAvg10", json_object_new_double(m->host_pressure_full_avg10));
+                r = json_add(o, "HostPressureFullAvg10", json_object_new_double(m->host_pressure_full_avg10));
         if (r >= 0)
-                r = add(o, "OwnRSS", json_object_new_uint64(m->own_rss));
+                r = json_add(o, "OwnRSS", json_object_new_uint64(m->own_rss));
         if (r >= 0)
-                r = add(o, "NSamples", json_object_new_uint64(m->n_samples));
+                r = json_add(o, "NSamples", json_object_new_uint64(m->n_samples));
         if (r >= 0)
-                r = add(o, "Health", new_string(m->health));
+                r = json_add(o, "Health", new_string(m->health));
         if (r >= 0)
                 r = add_strv(o, "HealthProblems", m->problems);
         if (r < 0)
@@ -100,27 +80,27 @@ static int build_unit_row(const UnitRow *u, json_object **ret) {
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Name", new_string(u->name));
+        r = json_add(o, "Name", new_string(u->name));
         if (r >= 0)
-                r = add(o, "ObjectPath", new_string(u->path));
+                r = json_add(o, "ObjectPath", new_string(u->path));
         if (r >= 0)
-                r = add(o, "Current", json_object_new_uint64(u->current));
+                r = json_add(o, "Current", json_object_new_uint64(u->current));
         if (r >= 0)
-                r = add(o, "Peak", json_object_new_uint64(u->peak));
+                r = json_add(o, "Peak", json_object_new_uint64(u->peak));
         if (r >= 0)
-                r = add(o, "Anon", json_object_new_uint64(u->anon));
+                r = json_add(o, "Anon", json_object_new_uint64(u->anon));
         if (r >= 0)
-                r = add(o, "MemoryMax", json_object_new_uint64(u->memory_max));
+                r = json_add(o, "MemoryMax", json_object_new_uint64(u->memory_max));
         if (r >= 0)
-                r = add(o, "Pattern", new_string(u->pattern));
+                r = json_add(o, "Pattern", new_string(u->pattern));
         if (r >= 0)
-                r = add(o, "Confidence", json_object_new_int64(u->confidence));
+                r = json_add(o, "Confidence", json_object_new_int64(u->confidence));
         if (r >= 0)
-                r = add(o, "GrowthBytesPerMinute", json_object_new_double(u->growth));
+                r = json_add(o, "GrowthBytesPerMinute", json_object_new_double(u->growth));
         if (r >= 0)
-                r = add(o, "TimeToLimitUSec", json_object_new_uint64(u->time_to_limit));
+                r = json_add(o, "TimeToLimitUSec", json_object_new_uint64(u->time_to_limit));
         if (r >= 0)
-                r = add(o, "ActiveAlerts", json_object_new_int64(u->active_alerts));
+                r = json_add(o, "ActiveAlerts", json_object_new_int64(u->active_alerts));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);
@@ -138,7 +118,7 @@ int json_build_units(const UnitList *l, json_object **ret) {
 
                 r = build_unit_row(&l->rows[i], &o);
                 if (r >= 0)
-                        r = append(a, o);
+                        r = json_append(a, o);
                 if (r < 0)
                         return r;
         }
@@ -194,15 +174,15 @@ static int build_points(const History *h, json_object **ret) {
 
                 if (!p)
                         return -ENOMEM;
-                r = add(p, "TimeRealtime", json_object_new_uint64(h->points[i].time));
+                r = json_add(p, "TimeRealtime", json_object_new_uint64(h->points[i].time));
                 if (r >= 0)
-                        r = add(p, "Current", json_object_new_uint64(h->points[i].current));
+                        r = json_add(p, "Current", json_object_new_uint64(h->points[i].current));
                 if (r >= 0)
-                        r = add(p, "Anon", json_object_new_uint64(h->points[i].anon));
+                        r = json_add(p, "Anon", json_object_new_uint64(h->points[i].anon));
                 if (r >= 0)
-                        r = add(p, "File", json_object_new_uint64(h->points[i].file));
+                        r = json_add(p, "File", json_object_new_uint64(h->points[i].file));
                 if (r >= 0)
-                        r = append(a, TAKE_PTR(p));
+                        r = json_append(a, TAKE_PTR(p));
                 if (r < 0)
                         return r;
         }
@@ -220,21 +200,21 @@ int json_build_history(const char *unit, const History *h, json_object **ret) {
                 return -ENOMEM;
         history_summarize(h, &s);
 
-        r = add(o, "Unit", new_string(unit));
+        r = json_add(o, "Unit", new_string(unit));
         if (r >= 0)
-                r = add(o, "Min", json_object_new_uint64(s.min));
+                r = json_add(o, "Min", json_object_new_uint64(s.min));
         if (r >= 0)
-                r = add(o, "Max", json_object_new_uint64(s.max));
+                r = json_add(o, "Max", json_object_new_uint64(s.max));
         if (r >= 0)
-                r = add(o, "Last", json_object_new_uint64(s.last));
+                r = json_add(o, "Last", json_object_new_uint64(s.last));
         if (r >= 0)
-                r = add(o, "FirstRealtime", json_object_new_uint64(s.first_time));
+                r = json_add(o, "FirstRealtime", json_object_new_uint64(s.first_time));
         if (r >= 0)
-                r = add(o, "LastRealtime", json_object_new_uint64(s.last_time));
+                r = json_add(o, "LastRealtime", json_object_new_uint64(s.last_time));
         if (r >= 0)
                 r = build_points(h, &points);
         if (r >= 0)
-                r = add(o, "Points", points);
+                r = json_add(o, "Points", points);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);
@@ -247,21 +227,21 @@ static int build_alert_row(const AlertRow *al, json_object **ret) {
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Id", json_object_new_uint64(al->id));
+        r = json_add(o, "Id", json_object_new_uint64(al->id));
         if (r >= 0)
-                r = add(o, "Unit", new_string(al->unit));
+                r = json_add(o, "Unit", new_string(al->unit));
         if (r >= 0)
-                r = add(o, "Kind", new_string(al->kind));
+                r = json_add(o, "Kind", new_string(al->kind));
         if (r >= 0)
-                r = add(o, "Severity", new_string(al->severity));
+                r = json_add(o, "Severity", new_string(al->severity));
         if (r >= 0)
-                r = add(o, "RaisedRealtime", json_object_new_uint64(al->raised));
+                r = json_add(o, "RaisedRealtime", json_object_new_uint64(al->raised));
         if (r >= 0)
-                r = add(o, "ClearedRealtime", json_object_new_uint64(al->cleared));
+                r = json_add(o, "ClearedRealtime", json_object_new_uint64(al->cleared));
         if (r >= 0)
-                r = add(o, "Current", json_object_new_uint64(al->current));
+                r = json_add(o, "Current", json_object_new_uint64(al->current));
         if (r >= 0)
-                r = add(o, "Acknowledged", json_object_new_boolean(al->acknowledged));
+                r = json_add(o, "Acknowledged", json_object_new_boolean(al->acknowledged));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);
@@ -279,7 +259,7 @@ int json_build_alerts(const AlertList *l, json_object **ret) {
 
                 r = build_alert_row(&l->rows[i], &o);
                 if (r >= 0)
-                        r = append(a, o);
+                        r = json_append(a, o);
                 if (r < 0)
                         return r;
         }
@@ -293,19 +273,19 @@ int json_build_analysis(const char *unit, const AnalysisInfo *an, json_object **
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Unit", new_string(unit));
+        r = json_add(o, "Unit", new_string(unit));
         if (r >= 0)
-                r = add(o, "Pattern", new_string(an->pattern));
+                r = json_add(o, "Pattern", new_string(an->pattern));
         if (r >= 0)
-                r = add(o, "Confidence", json_object_new_int64(an->confidence));
+                r = json_add(o, "Confidence", json_object_new_int64(an->confidence));
         if (r >= 0)
-                r = add(o, "GrowthBytesPerMinute", json_object_new_double(an->growth));
+                r = json_add(o, "GrowthBytesPerMinute", json_object_new_double(an->growth));
         if (r >= 0)
-                r = add(o, "TimeToLimitUSec", json_object_new_uint64(an->time_to_limit));
+                r = json_add(o, "TimeToLimitUSec", json_object_new_uint64(an->time_to_limit));
         if (r >= 0)
-                r = add(o, "ForecastLimit", new_string(an->forecast_limit));
+                r = json_add(o, "ForecastLimit", new_string(an->forecast_limit));
         if (r >= 0)
-                r = add(o, "WindowUSec", json_object_new_uint64(an->window));
+                r = json_add(o, "WindowUSec", json_object_new_uint64(an->window));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);
@@ -318,7 +298,7 @@ int json_build_health(const char *status, char *const *problems, json_object **r
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Health", new_string(status));
+        r = json_add(o, "Health", new_string(status));
         if (r >= 0)
                 r = add_strv(o, "HealthProblems", problems);
         if (r < 0)
@@ -333,9 +313,9 @@ int json_build_ack(uint64_t id, json_object **ret) {
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Id", json_object_new_uint64(id));
+        r = json_add(o, "Id", json_object_new_uint64(id));
         if (r >= 0)
-                r = add(o, "Acknowledged", json_object_new_boolean(true));
+                r = json_add(o, "Acknowledged", json_object_new_boolean(true));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "ctl-types.h"
+#include "json-util.h"
 
 typedef enum JsonMode {
         JSON_OFF,
@@ -21,11 +22,6 @@ typedef enum JsonMode {
 } JsonMode;
 
 JsonMode json_mode_from_string(const char *s);  /* "short", "pretty" */
-
-static inline void json_object_putp(json_object **j) {
-        if (*j)
-                json_object_put(*j);
-}
 
 /* Each returns 0 or -ENOMEM and a new object in *ret. */
 int json_build_manager(const ManagerInfo *m, json_object **ret);

@@ -15,13 +15,9 @@
 
 #include "bus-unit.h"
 #include "export.h"
+#include "json-util.h"
 #include "fields.h"
 #include "manager.h"
-
-static void json_object_putp(json_object **j) {
-        if (*j)
-                json_object_put(*j);
-}
 
 static json_object *value_to_json(const FieldValue *v) {
         switch (v->type) {
@@ -37,27 +33,6 @@ static json_object *value_to_json(const FieldValue *v) {
         return NULL;
 }
 
-/* Takes ownership of value, also on failure. */
-static int add(json_object *o, const char *key, json_object *value) {
-        if (!value)
-                return -ENOMEM;
-        if (json_object_object_add(o, key, value) < 0) {
-                json_object_put(value);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
-static int append(json_object *a, json_object *value) {
-        if (!value)
-                return -ENOMEM;
-        if (json_object_array_add(a, value) < 0) {
-                json_object_put(value);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
 static int export_unit(const Unit *u, json_object **ret) {
         _cleanup_(json_object_putp) json_object *o = json_object_new_object();
         _cleanup_free_ char *path = NULL;
@@ -68,11 +43,11 @@ static int export_unit(const Unit *u, json_object **ret) {
         r = bus_unit_path(u->name, &path);
         if (r < 0)
                 return r;
-        r = add(o, "ObjectPath", json_object_new_string(path));
+        r = json_add(o, "ObjectPath", json_object_new_string(path));
         for (const UnitField *f = unit_fields; r >= 0 && f->name; f++) {
                 FieldValue v;
                 f->get(u, &v);
-                r = add(o, f->name, value_to_json(&v));
+                r = json_add(o, f->name, value_to_json(&v));
         }
         if (r < 0)
                 return r;
@@ -86,21 +61,21 @@ static int export_alert(const AlertRecord *a, json_object **ret) {
 
         if (!o)
                 return -ENOMEM;
-        r = add(o, "Id", json_object_new_uint64(a->id));
+        r = json_add(o, "Id", json_object_new_uint64(a->id));
         if (r >= 0)
-                r = add(o, "Unit", json_object_new_string(a->unit));
+                r = json_add(o, "Unit", json_object_new_string(a->unit));
         if (r >= 0)
-                r = add(o, "Kind", json_object_new_string(alert_kind_to_string(a->kind)));
+                r = json_add(o, "Kind", json_object_new_string(alert_kind_to_string(a->kind)));
         if (r >= 0)
-                r = add(o, "Severity", json_object_new_string(severity_to_string(a->severity)));
+                r = json_add(o, "Severity", json_object_new_string(severity_to_string(a->severity)));
         if (r >= 0)
-                r = add(o, "RaisedRealtime", json_object_new_uint64(a->raised));
+                r = json_add(o, "RaisedRealtime", json_object_new_uint64(a->raised));
         if (r >= 0)
-                r = add(o, "ClearedRealtime", json_object_new_uint64(a->cleared));
+                r = json_add(o, "ClearedRealtime", json_object_new_uint64(a->cleared));
         if (r >= 0)
-                r = add(o, "Current", json_object_new_uint64(a->current));
+                r = json_add(o, "Current", json_object_new_uint64(a->current));
         if (r >= 0)
-                r = add(o, "Acknowledged", json_object_new_boolean(a->acknowledged));
+                r = json_add(o, "Acknowledged", json_object_new_boolean(a->acknowledged));
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(o);
@@ -127,7 +102,7 @@ int manager_export_json(Manager *m, char **ret) {
         for (const ManagerField *f = manager_fields; f->name; f++) {
                 FieldValue v;
                 f->get(m, &v);
-                r = add(root, f->name, value_to_json(&v));
+                r = json_add(root, f->name, value_to_json(&v));
                 if (r < 0)
                         return r;
         }
@@ -136,9 +111,9 @@ int manager_export_json(Manager *m, char **ret) {
         if (r < 0)
                 return r;
         a = json_object_new_array();
-        r = add(root, "HealthProblems", a);
+        r = json_add(root, "HealthProblems", a);
         for (char **p = problems; r >= 0 && *p; p++)
-                r = append(a, json_object_new_string(*p));
+                r = json_append(a, json_object_new_string(*p));
         if (r < 0)
                 return r;
 
@@ -148,21 +123,21 @@ int manager_export_json(Manager *m, char **ret) {
         memcpy(units, m->units, m->n_units * sizeof *units);
         qsort(units, m->n_units, sizeof *units, by_name);
         a = json_object_new_array();
-        r = add(root, "Units", a);
+        r = json_add(root, "Units", a);
         for (size_t i = 0; r >= 0 && i < m->n_units; i++) {
                 r = export_unit(units[i], &item);
                 if (r >= 0)
-                        r = append(a, item);
+                        r = json_append(a, item);
         }
         if (r < 0)
                 return r;
 
         a = json_object_new_array();
-        r = add(root, "Alerts", a);
+        r = json_add(root, "Alerts", a);
         for (size_t i = m->alerts->n; r >= 0 && i > 0; i--) {
                 r = export_alert(alert_log_get(m->alerts, i - 1), &item);
                 if (r >= 0)
-                        r = append(a, item);
+                        r = json_append(a, item);
         }
         if (r < 0)
                 return r;
