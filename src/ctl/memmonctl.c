@@ -143,19 +143,28 @@ static int verb_list(char **args, sd_bus *bus) {
         return render_units(stdout, &l, &render_options);
 }
 
+/* The UNIT argument: "nginx" means nginx.service; anything invalid is bad usage. */
+static int unit_arg(const char *arg, char **ret) {
+        int r = unit_name_mangle(arg, ret);
+
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", arg);
+                return EXIT_USAGE;
+        }
+        return 0;
+}
+
 static int verb_show(char **args, sd_bus *bus) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(property_list_done) PropertyList l = {};
         _cleanup_free_ char *unit = NULL;
         int r;
 
-        r = unit_name_mangle(args[0], &unit);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0) {
-                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
-                return EXIT_USAGE;
-        }
+        r = unit_arg(args[0], &unit);
+        if (r != 0)
+                return r;
         r = ctl_get_unit_properties(bus, unit, &l, &error);
         if (r < 0)
                 return bus_fail(&error, r, "get properties of %s", unit);
@@ -176,13 +185,9 @@ static int verb_history(char **args, sd_bus *bus) {
         usec_t since = 0;
         int r;
 
-        r = unit_name_mangle(args[0], &unit);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0) {
-                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
-                return EXIT_USAGE;
-        }
+        r = unit_arg(args[0], &unit);
+        if (r != 0)
+                return r;
         if (arg_since_set) {
                 usec_t now = now_usec(CLOCK_REALTIME);
 
@@ -256,13 +261,9 @@ static int verb_analyze(char **args, sd_bus *bus) {
         _cleanup_free_ char *unit = NULL;
         int r;
 
-        r = unit_name_mangle(args[0], &unit);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0) {
-                log_error("Invalid unit name '%s': expected a service or scope such as nginx.service.", args[0]);
-                return EXIT_USAGE;
-        }
+        r = unit_arg(args[0], &unit);
+        if (r != 0)
+                return r;
         r = ctl_analyze(bus, unit, &a, &error);
         if (r < 0)
                 return bus_fail(&error, r, "analyze %s", unit);
