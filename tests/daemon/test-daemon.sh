@@ -26,19 +26,8 @@ root=$T/cg
 mkdir -p "$root" "$T/conf.d"
 echo "cpu memory pids" >"$root/cgroup.controllers"
 
-mkunit() { # PATH CURRENT MAX
-        local p=$root/$1
-        mkdir -p "$p"
-        echo "$2" >"$p/memory.current"
-        echo "$2" >"$p/memory.peak"
-        echo 0 >"$p/memory.swap.current"
-        printf 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n' >"$p/memory.events"
-        printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' >"$p/memory.pressure"
-        printf 'anon %s\nfile 0\nkernel 0\nsock 0\nshmem 0\nfile_mapped 0\n' "$2" >"$p/memory.stat"
-        echo "$3" >"$p/memory.max"
-        echo max >"$p/memory.high"
-        echo 0 >"$p/memory.low"
-}
+# shellcheck source=../fake-cgroup.sh
+. "$(dirname "$(readlink -f "$0")")/../fake-cgroup.sh"
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
