@@ -24,22 +24,68 @@ static bool only_trailing_space(const char *p) {
         return true;
 }
 
-int parse_u64(const char *s, uint64_t *ret) {
-        unsigned long long v;
-        char *end;
+/*
+ * Decimal digits in [p, end), nothing else. The kernel's numbers on the hot path
+ * (several per unit per tick) do not need strtoull()'s locale, sign and base
+ * handling; under emulation that was a visible part of the tick.
+ */
+static int parse_digits(const char *p, const char *end, uint64_t *ret) {
+        uint64_t v = 0;
 
-        if (!s || !isdigit((unsigned char) *s))
+        if (p >= end)
                 return -EINVAL;
+        for (; p < end; p++) {
+                unsigned d = (unsigned char) *p - '0';
 
-        errno = 0;
-        v = strtoull(s, &end, 10);
-        if (errno == ERANGE)
-                return -ERANGE;
-        if (errno != 0 || end == s || !only_trailing_space(end))
-                return -EINVAL;
-
+                if (d > 9)
+                        return -EINVAL;
+                if (v > (UINT64_MAX - d) / 10)
+                        return -ERANGE;
+                v = v * 10 + d;
+        }
         *ret = v;
         return 0;
+}
+
+static const char *skip_digits(const char *p) {
+        while (*p >= '0' && *p <= '9')
+                p++;
+        return p;
+}
+
+int parse_u64(const char *s, uint64_t *ret) {
+        const char *end;
+
+        if (!s)
+                return -EINVAL;
+        end = skip_digits(s);
+        if (!only_trailing_space(end))
+                return -EINVAL;
+        return parse_digits(s, end, ret);
+}
+
+/* PSI's "12.34" (the kernel prints two decimals; more are accepted), without strtod(). */
+static int parse_psi_avg(const char *p, const char *end, double *ret) {
+        const char *dot = memchr(p, '.', end - p) ?: end;
+        uint64_t ip, frac = 0, scale = 1;
+        int r;
+
+        r = parse_digits(p, dot, &ip);
+        if (r < 0)
+                return r;
+        if (dot < end) {
+                if (end - dot - 1 > 9)
+                        return -EINVAL;
+                r = parse_digits(dot + 1, end, &frac);
+                if (r < 0)
+                        return r;
+                for (const char *q = dot + 1; q < end; q++)
+                        scale *= 10;
+        }
+        if (ip > 100)
+                return -ERANGE;
+        *ret = (double) ip + (double) frac / (double) scale;
+        return *ret > 100 ? -ERANGE : 0;
 }
 
 int parse_limit(const char *s, uint64_t *ret) {
@@ -168,6 +214,7 @@ int parse_boolean(const char *s, bool *ret) {
 
 int parse_keyed_u64(const char *buf, const KeyedField *fields, size_t n_fields, void *dest) {
         uint64_t seen = 0, all;
+        size_t hint = 0;
         int found = 0;
 
         if (!buf || n_fields > 64)
@@ -185,23 +232,23 @@ int parse_keyed_u64(const char *buf, const KeyedField *fields, size_t n_fields, 
                 if (sp) {
                         size_t klen = sp - line;
 
-                        for (size_t i = 0; i < n_fields; i++) {
-                                char num[32];
-                                size_t vlen = eol - (sp + 1);
+                        /* The kernel's order is the table's: try the key after the last match first. */
+                        for (size_t j = 0; j < n_fields; j++) {
+                                size_t i = (hint + j) % n_fields;
+                                const char *vend = eol;
                                 uint64_t v;
 
-                                if (strlen(fields[i].key) != klen || strncmp(line, fields[i].key, klen) != 0)
+                                if (strncmp(line, fields[i].key, klen) != 0 || fields[i].key[klen] != 0)
                                         continue;
-                                if (vlen == 0 || vlen >= sizeof(num))
-                                        return -EINVAL;
-                                memcpy(num, sp + 1, vlen);
-                                num[vlen] = 0;
-                                if (parse_u64(num, &v) < 0)
+                                while (vend > sp + 1 && isspace((unsigned char) vend[-1]))
+                                        vend--;
+                                if (parse_digits(sp + 1, vend, &v) < 0)
                                         return -EINVAL;
                                 memcpy((char *) dest + fields[i].offset, &v, sizeof(v));
                                 if (!(seen & (UINT64_C(1) << i)))
                                         found++;
                                 seen |= UINT64_C(1) << i;
+                                hint = i + 1;
                                 break;
                         }
                 } else if (eol != line)
@@ -264,8 +311,6 @@ static int parse_pressure_line(const char *p, const char *eol, double avg[3], ui
 
         while (p < eol) {
                 const char *tok_end;
-                char num[32];
-                size_t len;
                 bool known = false;
 
                 p += strspn(p, " ");
@@ -278,15 +323,10 @@ static int parse_pressure_line(const char *p, const char *eol, double avg[3], ui
 
                         if ((size_t) (tok_end - p) <= klen || strncmp(p, keys[i], klen) != 0)
                                 continue;
-                        len = tok_end - p - klen;
-                        if (len >= sizeof(num))
-                                return -EINVAL;
-                        memcpy(num, p + klen, len);
-                        num[len] = 0;
                         if (i < 3) {
-                                if (parse_double(num, &avg[i]) < 0 || avg[i] < 0 || avg[i] > 100)
+                                if (parse_psi_avg(p + klen, tok_end, &avg[i]) < 0)
                                         return -EINVAL;
-                        } else if (parse_u64(num, total) < 0)
+                        } else if (parse_digits(p + klen, tok_end, total) < 0)
                                 return -EINVAL;
                         seen |= 1U << i;
                         known = true;

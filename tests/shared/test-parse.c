@@ -13,6 +13,15 @@ static void test_u64(void) {
         g_assert_cmpint(parse_u64("12x", &v), ==, -EINVAL);
         g_assert_cmpint(parse_u64("", &v), ==, -EINVAL);
         g_assert_cmpint(parse_u64("99999999999999999999999", &v), ==, -ERANGE);
+        /* The bounds and what strtoull() would have let through: no sign, no space, no base. */
+        g_assert_cmpint(parse_u64("18446744073709551615", &v), ==, 0);
+        g_assert_cmpuint(v, ==, UINT64_MAX);
+        g_assert_cmpint(parse_u64("18446744073709551616", &v), ==, -ERANGE);
+        g_assert_cmpint(parse_u64(" 1", &v), ==, -EINVAL);
+        g_assert_cmpint(parse_u64("+1", &v), ==, -EINVAL);
+        g_assert_cmpint(parse_u64("12 34", &v), ==, -EINVAL);
+        g_assert_cmpint(parse_u64("0x10", &v), ==, -EINVAL);
+        g_assert_cmpint(parse_u64(NULL, &v), ==, -EINVAL);
         g_assert_cmpint(parse_limit("max\n", &v), ==, 0);
         g_assert_cmpuint(v, ==, LIMIT_MAX);
         g_assert_cmpint(parse_limit("maximum", &v), ==, -EINVAL);
@@ -78,6 +87,22 @@ static void test_pressure(void) {
         g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=1 junk\n", &ps), ==, -EINVAL);
         g_assert_cmpint(parse_pressure("some avg10=abc avg60=0.00 avg300=0.00 total=1\n", &ps), ==, -EINVAL);
         g_assert_cmpint(parse_pressure("", &ps), ==, -EINVAL);
+
+        /* Averages are parsed without strtod(): the kernel's "%lu.%02lu", a bound of 100, nothing loose. */
+        g_assert_cmpint(parse_pressure("some avg10=100.00 avg60=99.99 avg300=0.125 total=18446744073709551615\n", &ps), ==, 0);
+        g_assert_cmpfloat(ps.some_avg10, ==, 100);
+        g_assert_cmpfloat_with_epsilon(ps.some_avg60, 99.99, 1e-9);
+        g_assert_cmpfloat_with_epsilon(ps.some_avg300, 0.125, 1e-12);
+        g_assert_cmpuint(ps.some_total, ==, UINT64_MAX);
+        g_assert_cmpint(parse_pressure("some avg10=7 avg60=0.00 avg300=0.00 total=1\n", &ps), ==, 0);
+        g_assert_cmpfloat(ps.some_avg10, ==, 7);
+        static const char *const bad_avg[] = { "100.01", "101", "1.", ".5", "-1.00", "+1.00", "1.2.3", "1e2", "0x10", "" };
+        for (size_t i = 0; i < G_N_ELEMENTS(bad_avg); i++) {
+                g_autofree char *t = g_strdup_printf("some avg10=%s avg60=0.00 avg300=0.00 total=1\n", bad_avg[i]);
+                g_assert_cmpint(parse_pressure(t, &ps), ==, -EINVAL);
+        }
+        /* total overflowing 64 bits */
+        g_assert_cmpint(parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=18446744073709551616\n", &ps), ==, -EINVAL);
 }
 
 static void test_meminfo(void) {
