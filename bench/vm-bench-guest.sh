@@ -4,7 +4,8 @@
 # Inside the test VM (run by bench/vm-bench.sh through tests/system/run.sh):
 # 1,000 real units, then
 #   (a)/(b) the cost of reading their memory files (cgroup-read-bench),
-#   (c) memmond's RSS and CPU time per tick watching them.
+#   (c) memmond's sampling tick against the floor, side by side (sampler-bench),
+#   (d) memmond's RSS and CPU time per tick watching them.
 # Prints figures only; always exits 0 unless the set-up itself is impossible.
 #
 #   vm-bench-guest.sh [UNITS] [MEASURE_SECONDS] [INTERVAL_SECONDS]
@@ -54,9 +55,17 @@ say "(a)/(b) reading memory.{current,events,stat,pressure,max} of every unit"
 eval "$(grep '^FLOOR_TICK_US_PER_UNIT=' /run/crb.out)"
 
 echo
-say "(c) memmond with $n units"
+say "(c) memmond's sampling tick against the pread floor, alternating on the same fds"
+if [[ -x $P/sampler-bench ]]; then
+        "$P/sampler-bench" --rounds 60 | tee /run/sb.out
+else
+        say "no sampler-bench in the payload: skipping (c)"
+fi
+
+echo
+say "(d) memmond with $n units"
 if ! systemctl cat memmond.service >/dev/null 2>&1; then
-        say "memmond.service is not installed: skipping (c)"
+        say "memmond.service is not installed: skipping (d)"
         exit 0
 fi
 t0=$(date +%s.%N)

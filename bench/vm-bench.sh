@@ -5,7 +5,9 @@
 #   (a) cost of reading memory.{current,events,stat,pressure,max} per unit
 #       with open/read/close,
 #   (b) the same with held fds and pread (the floor), and the ratio,
-#   (c) memmond's RSS and CPU time per tick at its default interval.
+#   (c) memmond's sampling tick against that floor, alternating on the same
+#       fds in one process (sampler-bench),
+#   (d) memmond's RSS and CPU time per tick at its default interval.
 #
 #   bench/vm-bench.sh [UNITS [MEASURE_SECONDS [INTERVAL_SECONDS]]]
 #
@@ -20,9 +22,19 @@ UNITS=${1:-1000}
 MEASURE=${2:-60}
 INTERVAL=${3:-5}
 
+# sampler-bench links memmond's own code: built here, on the same Debian as the guest.
+BENCH_BUILD=${MEMMON_BENCH_BUILD:-$SRC/build-bench}
+if [[ ! -f $BENCH_BUILD/build.ninja ]]; then
+        meson setup "$BENCH_BUILD" "$SRC" -Dtests=false -Dbench=true >"$BENCH_BUILD.log" 2>&1 ||
+                { tail -n 20 "$BENCH_BUILD.log" >&2; exit 1; }
+fi
+meson compile -C "$BENCH_BUILD" bench/sampler-bench >"$BENCH_BUILD.log" 2>&1 ||
+        { tail -n 20 "$BENCH_BUILD.log" >&2; exit 1; }
+
 # No test drop-in: memmond runs with its default configuration.
 exec "$SRC/tests/system/run.sh" \
         --guest-script "$HERE/vm-bench-guest.sh" \
         --guest-args "$UNITS $MEASURE $INTERVAL" \
         --extra-bin "$HERE/cgroup-read-bench.c" \
+        --extra-file "$BENCH_BUILD/bench/sampler-bench" \
         --no-test-conf --memory 2048 --timeout 1500

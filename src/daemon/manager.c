@@ -349,17 +349,9 @@ static void sample_host(Manager *m, usec_t now) {
         manager_deliver(m, m->host_alerts.slot, NULL, ch, n, now);
 }
 
-static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
-        Manager *m = userdata;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        usec_t cpu0, cpu1;
-        bool analyse;
+bool manager_sample_units(Manager *m, usec_t now) {
         bool gone = false;
 
-        sample_host(m, now);
-
-        analyse = m->last_analysis == 0 || now - m->last_analysis >= m->config->analysis_interval;
-        cpu0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
         for (size_t i = 0; i < m->n_units; i++) {
                 Unit *u = m->units[i];
                 int r = unit_sample(u, now, true);
@@ -370,6 +362,20 @@ static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
                 }
                 alert_log_flush_suppressed(m->alerts, u->name, &u->budget, now);
         }
+        return gone;
+}
+
+static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        usec_t cpu0, cpu1;
+        bool analyse, gone;
+
+        sample_host(m, now);
+
+        analyse = m->last_analysis == 0 || now - m->last_analysis >= m->config->analysis_interval;
+        cpu0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
+        gone = manager_sample_units(m, now);
         cpu1 = now_usec(CLOCK_THREAD_CPUTIME_ID);
         m->sample_cpu_usec += cpu1 - cpu0;
         m->n_unit_samples += m->n_units;

@@ -108,6 +108,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 int manager_run(Manager *m);
 
 int manager_rescan(Manager *m);
+/*
+ * One tick over every watched unit: reads, history, rules, alerts. Returns true when
+ * some cgroup is gone (marked !seen, for the caller to drop). bench/sampler-bench
+ * times this against bare preads of the same fds.
+ */
+bool manager_sample_units(Manager *m, usec_t now);
 void manager_rescan_soon(Manager *m);
 int manager_reload(Manager *m);
 void manager_deliver(Manager *m, AlertSlot slots[static _ALERT_KIND_MAX], RateLimit *budget,
