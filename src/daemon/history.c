@@ -4,9 +4,9 @@
  * Two rings per unit. The raw ring holds the last N samples at the sample
  * interval, enough for spike and short-term growth detection; every minute
  * the mean of that minute's samples goes into the coarse ring, which gives
- * the long window a slow leak needs. Values are stored as 4 KiB pages in
- * 32-bit fields to keep an entry at 16 bytes: with the default 60 + 60
- * entries a unit costs under 2 KiB, 1,000 units under 2 MiB.
+ * the long window a slow leak needs. An entry is 12 bytes (history.h) and a
+ * unit's rings are one allocation: with the default 60 + 60 entries a unit
+ * costs about 1.5 KiB, 1,000 units about 1.5 MiB.
  */
 
 #include <errno.h>
@@ -26,11 +26,35 @@ struct History {
         uint64_t sum_current, sum_anon, sum_file;
         uint32_t bucket_n;
         uint32_t last_t;
+        HistoryEntry entries[];         /* raw, then coarse */
 };
 
 static uint32_t to_pages(uint64_t bytes) {
         uint64_t p = (bytes + HISTORY_PAGE_SIZE / 2) / HISTORY_PAGE_SIZE;
         return p > UINT32_MAX ? UINT32_MAX : (uint32_t) p;
+}
+
+/* part/whole in 1/65535, rounded; stat and current are read at different times, so clamp. */
+static uint16_t to_share(uint64_t part, uint64_t whole) {
+        if (whole == 0)
+                return 0;
+        if (part >= whole)
+                return UINT16_MAX;
+        /* part < whole, so part * 65535 fits unless part >= 2^48: then lose low bits first. */
+        while (part > (UINT64_MAX >> 16)) {
+                part >>= 1;
+                whole >>= 1;
+        }
+        return (uint16_t) ((part * UINT16_MAX + whole / 2) / whole);
+}
+
+static HistoryEntry make_entry(uint32_t t_sec, uint64_t current, uint64_t anon, uint64_t file) {
+        return (HistoryEntry) {
+                .t_sec = t_sec,
+                .current = to_pages(current),
+                .anon_share = to_share(anon, current),
+                .file_share = to_share(file, current),
+        };
 }
 
 static void ring_push(Ring *r, const HistoryEntry *e) {
@@ -48,34 +72,23 @@ static const HistoryEntry *ring_at(const Ring *r, uint32_t i) {
 }
 
 int history_new(History **ret, unsigned raw_capacity, unsigned coarse_capacity) {
-        _cleanup_(history_freep) History *h = NULL;
+        History *h;
 
         if (raw_capacity == 0)
                 return -EINVAL;
 
-        h = calloc(1, sizeof(*h));
+        /* One allocation per unit: the capacities are bounded by config_verify(). */
+        h = calloc(1, sizeof(*h) + ((size_t) raw_capacity + coarse_capacity) * sizeof(HistoryEntry));
         if (!h)
                 return -ENOMEM;
-        h->raw.entries = calloc(raw_capacity, sizeof(HistoryEntry));
-        if (!h->raw.entries)
-                return -ENOMEM;
-        h->raw.capacity = raw_capacity;
-        if (coarse_capacity > 0) {
-                h->coarse.entries = calloc(coarse_capacity, sizeof(HistoryEntry));
-                if (!h->coarse.entries)
-                        return -ENOMEM;
-                h->coarse.capacity = coarse_capacity;
-        }
+        h->raw = (Ring) { .entries = h->entries, .capacity = raw_capacity };
+        h->coarse = (Ring) { .entries = h->entries + raw_capacity, .capacity = coarse_capacity };
 
-        *ret = TAKE_PTR(h);
+        *ret = h;
         return 0;
 }
 
 History *history_free(History *h) {
-        if (!h)
-                return NULL;
-        free(h->raw.entries);
-        free(h->coarse.entries);
         free(h);
         return NULL;
 }
@@ -85,12 +98,8 @@ static void flush_bucket(History *h) {
 
         if (h->bucket_n == 0)
                 return;
-        e = (HistoryEntry) {
-                .t_sec = (uint32_t) (h->bucket_start / USEC_PER_SEC),
-                .current = to_pages(h->sum_current / h->bucket_n),
-                .anon = to_pages(h->sum_anon / h->bucket_n),
-                .file = to_pages(h->sum_file / h->bucket_n),
-        };
+        e = make_entry((uint32_t) (h->bucket_start / USEC_PER_SEC), h->sum_current / h->bucket_n,
+                       h->sum_anon / h->bucket_n, h->sum_file / h->bucket_n);
         ring_push(&h->coarse, &e);
         h->bucket_n = 0;
         h->sum_current = h->sum_anon = h->sum_file = 0;
@@ -112,12 +121,7 @@ int history_add(History *h, usec_t t, uint64_t current, uint64_t anon, uint64_t 
         h->sum_file = u64_add_sat(h->sum_file, file);
         h->bucket_n++;
 
-        e = (HistoryEntry) {
-                .t_sec = t_sec,
-                .current = to_pages(current),
-                .anon = to_pages(anon),
-                .file = to_pages(file),
-        };
+        e = make_entry(t_sec, current, anon, file);
         ring_push(&h->raw, &e);
         h->last_t = t_sec;
         return 0;
@@ -147,12 +151,19 @@ size_t history_memory_bytes(const History *h) {
         return sizeof(*h) + history_capacity(h) * sizeof(HistoryEntry);
 }
 
+static uint64_t from_share(uint64_t whole, uint16_t share) {
+        /* whole is at most 2^44 (pages of 4 KiB in 32 bits), so whole * 65535 fits. */
+        return (whole * share + UINT16_MAX / 2) / UINT16_MAX;
+}
+
 static HistoryPoint to_point(const HistoryEntry *e, usec_t t) {
+        uint64_t current = (uint64_t) e->current * HISTORY_PAGE_SIZE;
+
         return (HistoryPoint) {
                 .t = t,
-                .current = (uint64_t) e->current * HISTORY_PAGE_SIZE,
-                .anon = (uint64_t) e->anon * HISTORY_PAGE_SIZE,
-                .file = (uint64_t) e->file * HISTORY_PAGE_SIZE,
+                .current = current,
+                .anon = from_share(current, e->anon_share),
+                .file = from_share(current, e->file_share),
         };
 }
 
