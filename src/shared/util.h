@@ -90,6 +90,12 @@ static inline void closep(int *fd) {
         safe_close(*fd);
 }
 
+static inline void close_pairp(int (*p)[2]) {
+        safe_close((*p)[0]);
+        safe_close((*p)[1]);
+}
+#define _cleanup_close_pair_ _cleanup_(close_pairp)
+
 static inline bool streq(const char *a, const char *b) {
         return strcmp(a, b) == 0;
 }
