@@ -24,12 +24,14 @@ INTERVAL=${3:-5}
 
 # sampler-bench links memmond's own code: built here, on the same Debian as the guest.
 BENCH_BUILD=${MEMMON_BENCH_BUILD:-$SRC/build-bench}
+LOG=$(mktemp)
 if [[ ! -f $BENCH_BUILD/build.ninja ]]; then
-        meson setup "$BENCH_BUILD" "$SRC" -Dtests=false -Dbench=true >"$BENCH_BUILD.log" 2>&1 ||
-                { tail -n 20 "$BENCH_BUILD.log" >&2; exit 1; }
+        meson setup "$BENCH_BUILD" "$SRC" -Dtests=false -Dbench=true >"$LOG" 2>&1 ||
+                { tail -n 20 "$LOG" >&2; rm -f "$LOG"; exit 1; }
 fi
-meson compile -C "$BENCH_BUILD" bench/sampler-bench >"$BENCH_BUILD.log" 2>&1 ||
-        { tail -n 20 "$BENCH_BUILD.log" >&2; exit 1; }
+meson compile -C "$BENCH_BUILD" bench/sampler-bench >"$LOG" 2>&1 ||
+        { tail -n 20 "$LOG" >&2; exit 1; }
+rm -f "$LOG"
 
 # No test drop-in: memmond runs with its default configuration.
 exec "$SRC/tests/system/run.sh" \

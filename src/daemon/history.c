@@ -88,6 +88,38 @@ int history_new(History **ret, unsigned raw_capacity, unsigned coarse_capacity) 
         return 0;
 }
 
+static void ring_copy_newest(Ring *to, const Ring *from) {
+        uint32_t keep = MIN(from->count, to->capacity);
+
+        for (uint32_t i = from->count - keep; i < from->count; i++)
+                ring_push(to, ring_at(from, i));
+}
+
+int history_resize(History **h, unsigned raw_capacity, unsigned coarse_capacity) {
+        History *old = *h, *n = NULL;
+        int r;
+
+        if (old->raw.capacity == raw_capacity && old->coarse.capacity == coarse_capacity)
+                return 0;
+        r = history_new(&n, raw_capacity, coarse_capacity);
+        if (r < 0)
+                return r;
+
+        /* The newest entries survive, and so does the minute in progress. */
+        ring_copy_newest(&n->raw, &old->raw);
+        ring_copy_newest(&n->coarse, &old->coarse);
+        n->bucket_start = old->bucket_start;
+        n->sum_current = old->sum_current;
+        n->sum_anon = old->sum_anon;
+        n->sum_file = old->sum_file;
+        n->bucket_n = old->bucket_n;
+        n->last_t = old->last_t;
+
+        free(old);
+        *h = n;
+        return 0;
+}
+
 History *history_free(History *h) {
         free(h);
         return NULL;

@@ -44,6 +44,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(History *, history_free);
 /* Appends a sample; timestamps must not go backwards (older ones are dropped, -ESTALE). */
 int history_add(History *h, usec_t t, uint64_t current, uint64_t anon, uint64_t file);
 
+/* New capacities (a reload changed HistoryDepth=): keeps the newest entries. On -ENOMEM *h is unchanged. */
+int history_resize(History **h, unsigned raw_capacity, unsigned coarse_capacity);
 /* Drops everything, e.g. when the unit restarted. */
 void history_reset(History *h);
 

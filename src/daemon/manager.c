@@ -436,7 +436,7 @@ int manager_reload(Manager *m) {
         log_set_max_level(m->config->log_level);
         alert_log_set_budget(m->alerts, m->config->alerts_per_hour);
         for (size_t i = 0; i < m->n_units; i++)
-                unit_update_rules(m->units[i], m->config);
+                unit_apply_config(m->units[i], m->config);
         if (rearm) {
                 /* New trigger settings: a kernel refusal of the old ones may not apply to them. */
                 m->psi_triggers = true;

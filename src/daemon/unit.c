@@ -177,7 +177,7 @@ int unit_new(Manager *m, const char *name, const char *path, uint64_t cgroup_id,
         if (r < 0)
                 return r;
 
-        unit_update_rules(u, m->config);
+        unit_apply_config(u, m->config);
         unit_alert_state_init(&u->alerts, new_since_start);
         u->analysis = (Analysis) { .pattern = PATTERN_UNKNOWN, .time_to_limit = USEC_INFINITY };
 
@@ -201,10 +201,18 @@ Unit *unit_free(Unit *u) {
         return NULL;
 }
 
-void unit_update_rules(Unit *u, const Config *c) {
+void unit_apply_config(Unit *u, const Config *c) {
+        int r;
+
         config_rules_for_unit(c, u->name, &u->rules);
         u->budget.interval = ALERT_BUDGET_INTERVAL;
         u->budget.burst = c->alerts_per_unit_per_hour;
+
+        /* A reload may change HistoryDepth=: the newest samples carry over. */
+        r = history_resize(&u->history, c->history_depth, c->history_coarse_depth);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot resize the history, keeping %zu entries: %m",
+                                  u->name, history_capacity(u->history));
 }
 
 unsigned unit_active_alerts(const Unit *u) {

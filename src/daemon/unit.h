@@ -79,6 +79,7 @@ int unit_reopen(Unit *u, const char *new_path, uint64_t new_id);
 void unit_vanish(Unit *u, usec_t now);
 
 unsigned unit_active_alerts(const Unit *u);
-void unit_update_rules(Unit *u, const Config *c);
+/* Rules, alert budget and history depth from the (re)loaded config. */
+void unit_apply_config(Unit *u, const Config *c);
 /* Drops the PSI trigger and arms it again with the current config (after a reload). */
 int unit_rearm_trigger(Unit *u);

@@ -1009,7 +1009,9 @@ static void test_reload(void) {
         g_autofree char *bad = g_build_filename(tmpdir, "conf.d", "50-bad.conf", NULL);
         FakePolkitQuestion q;
 
-        write_config("300ms", "");
+        write_config("300ms", "HistoryDepth=3\n");
+        g_assert_cmpuint(history("steady.service", 0, 0, NULL, NULL, &error), >, 3);
+        g_assert_no_error(error);
         fake_polkit_set(FAKE_POLKIT_DENY);
         reload(&error);
         assert_remote_error(error, "org.freedesktop.DBus.Error.AccessDenied");
@@ -1020,6 +1022,9 @@ static void test_reload(void) {
         reload(&error);
         g_assert_no_error(error);
         g_assert_cmpuint(get_u64(PATH, IFACE, "SampleIntervalUSec"), ==, 300000);
+        /* The new HistoryDepth= applies to units already watched: the newest 3 samples stay. */
+        g_assert_cmpuint(history("steady.service", 0, 0, NULL, NULL, &error), ==, 3);
+        g_assert_no_error(error);
         fake_polkit_last(&q);
         g_assert_cmpstr(q.action, ==, "org.memmon.monitor.manage");
         fake_polkit_question_clear(&q);

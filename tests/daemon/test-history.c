@@ -84,10 +84,54 @@ static void test_shares(void) {
         history_free(h);
 }
 
+static void test_resize(void) {
+        History *h = NULL;
+        HistoryPoint pts[64];
+        size_t n;
+
+        g_assert_cmpint(history_new(&h, 10, 5), ==, 0);
+        for (unsigned i = 0; i < 100; i++)     /* 500 s: 10 raw, 5 coarse, a minute in progress */
+                g_assert_cmpint(history_add(h, (i + 1) * 5 * USEC_PER_SEC, (i + 1) * 4096ULL, 0, 0), ==, 0);
+
+        /* Same size: nothing happens. */
+        History *same = h;
+        g_assert_cmpint(history_resize(&h, 10, 5), ==, 0);
+        g_assert_true(h == same);
+
+        /* Smaller: the newest survive. */
+        g_assert_cmpint(history_resize(&h, 4, 2), ==, 0);
+        g_assert_cmpuint(history_raw_count(h), ==, 4);
+        g_assert_cmpuint(history_coarse_count(h), ==, 2);
+        n = history_get(h, 0, pts, G_N_ELEMENTS(pts));
+        g_assert_cmpuint(n, ==, 6);
+        g_assert_cmpuint(pts[n - 1].current, ==, 100 * 4096);
+        g_assert_cmpuint(pts[n - 4].current, ==, 97 * 4096);
+        g_assert_cmpuint(history_memory_bytes(h), <, 6 * 12 + 128);
+
+        /* A larger coarse ring, a smaller raw one; the minute in progress is not lost. */
+        g_assert_cmpint(history_resize(&h, 3, 10), ==, 0);
+        g_assert_cmpuint(history_raw_count(h), ==, 3);
+        g_assert_cmpuint(history_coarse_count(h), ==, 2);
+        for (unsigned i = 100; i < 112; i++)   /* up to 560 s */
+                g_assert_cmpint(history_add(h, (i + 1) * 5 * USEC_PER_SEC, (i + 1) * 4096ULL, 0, 0), ==, 0);
+        g_assert_cmpuint(history_raw_count(h), ==, 3);
+        g_assert_cmpuint(history_coarse_count(h), ==, 3);
+        n = history_get(h, 0, pts, G_N_ELEMENTS(pts));
+        g_assert_cmpuint(n, ==, 6);
+        for (size_t i = 1; i < n; i++)
+                g_assert_cmpuint(pts[i].t, >, pts[i - 1].t);
+        /* The minute [480 s, 540 s) began before the resize: its mean spans both sides (96..107 pages). */
+        g_assert_cmpuint(pts[2].t, ==, 510 * USEC_PER_SEC);
+        g_assert_cmpuint(pts[2].current, ==, 102 * 4096);
+        g_assert_cmpuint(pts[5].current, ==, 112 * 4096);
+        history_free(h);
+}
+
 int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/history/ring-bounded", test_ring_bounded);
         g_test_add_func("/history/memory-constant", test_memory_constant);
         g_test_add_func("/history/shares", test_shares);
+        g_test_add_func("/history/resize", test_resize);
         return g_test_run();
 }
