@@ -14,7 +14,11 @@
  * floor and the running daemon a minute apart and got ratios from 1.2x to
  * 1.8x for the same code.
  *
- *   sampler-bench [--rounds N] [--cgroup-root PATH] [--config FILE]
+ *   sampler-bench [--rounds N] [--gap-ms MS] [--cgroup-root PATH] [--config FILE]
+ *
+ * --gap-ms sleeps before every pass, as the daemon does between its ticks:
+ * both passes then start with caches (and, under TCG, translation caches) that
+ * the rest of the system has had time to disturb.
  *
  * Needs read access to the cgroups (root in the VM). Prints figures only.
  */
@@ -24,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -46,6 +51,14 @@ static void floor_pass(Manager *m, bool slow) {
         }
 }
 
+static void gap(unsigned long ms) {
+        struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000L };
+
+        if (ms > 0)
+                while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                        ;
+}
+
 static int cmp_double(const void *a, const void *b) {
         double x = *(const double *) a, y = *(const double *) b;
         return x < y ? -1 : x > y;
@@ -61,16 +74,17 @@ int main(int argc, char **argv) {
                 { "rounds",      required_argument, NULL, 'n' },
                 { "cgroup-root", required_argument, NULL, 'r' },
                 { "config",      required_argument, NULL, 'c' },
+                { "gap-ms",      required_argument, NULL, 'g' },
                 { "help",        no_argument,       NULL, 'h' },
                 {}
         };
         const char *root = NULL, *config_file = "/nonexistent";
-        unsigned long rounds = 40;
+        unsigned long rounds = 40, gap_ms = 0;
         Config *config = NULL;
         Manager *m = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "n:r:c:h", opts, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "n:r:c:g:h", opts, NULL)) >= 0)
                 switch (c) {
                 case 'n': {
                         char *end;
@@ -78,6 +92,16 @@ int main(int argc, char **argv) {
                         rounds = strtoul(optarg, &end, 10);
                         if (errno != 0 || end == optarg || *end != '\0' || rounds < 2 || rounds > 100000) {
                                 fprintf(stderr, "sampler-bench: bad --rounds value: %s\n", optarg);
+                                return 2;
+                        }
+                        break;
+                }
+                case 'g': {
+                        char *end;
+                        errno = 0;
+                        gap_ms = strtoul(optarg, &end, 10);
+                        if (errno != 0 || end == optarg || *end != '\0' || gap_ms > 60000) {
+                                fprintf(stderr, "sampler-bench: bad --gap-ms value: %s\n", optarg);
                                 return 2;
                         }
                         break;
@@ -90,7 +114,7 @@ int main(int argc, char **argv) {
                         break;
                 default:
                         fprintf(c == 'h' ? stdout : stderr,
-                                "usage: sampler-bench [--rounds N] [--cgroup-root PATH] [--config FILE]\n");
+                                "usage: sampler-bench [--rounds N] [--gap-ms MS] [--cgroup-root PATH] [--config FILE]\n");
                         return c == 'h' ? 0 : 2;
                 }
 
@@ -132,15 +156,21 @@ int main(int argc, char **argv) {
                 if (slow)
                         last_slow = t;
                 if (i % 2 == 0) {
+                        gap(gap_ms);
                         a0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                         floor_pass(m, slow);
-                        a1 = b0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
+                        a1 = now_usec(CLOCK_THREAD_CPUTIME_ID);
+                        gap(gap_ms);
+                        b0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                         (void) manager_sample_units(m, t);
                         b1 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                 } else {
+                        gap(gap_ms);
                         b0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                         (void) manager_sample_units(m, t);
-                        b1 = a0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
+                        b1 = now_usec(CLOCK_THREAD_CPUTIME_ID);
+                        gap(gap_ms);
+                        a0 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                         floor_pass(m, slow);
                         a1 = now_usec(CLOCK_THREAD_CPUTIME_ID);
                 }
@@ -152,8 +182,9 @@ int main(int argc, char **argv) {
                 ratio[i - 1] = (double) (b1 - b0) / (double) (a1 - a0);
         }
 
-        printf("sampler-bench: %zu units, %lu rounds of simulated %.1f s ticks (StatInterval %.1f s), thread CPU time\n",
-               n, rounds, (double) interval / USEC_PER_SEC, (double) m->config->stat_interval / USEC_PER_SEC);
+        printf("sampler-bench: %zu units, %lu rounds of simulated %.1f s ticks (StatInterval %.1f s), "
+               "%lu ms idle before each pass, thread CPU time\n",
+               n, rounds, (double) interval / USEC_PER_SEC, (double) m->config->stat_interval / USEC_PER_SEC, gap_ms);
         static const char *const what[] = { "fast files only", "with stat and limits" };
         for (int k = 0; k < 2; k++)
                 if (ticks[k] > 0)

@@ -23,6 +23,17 @@ say "vm-bench: $UNITS units, measuring memmond for ${MEASURE}s at its default in
 say "kernel $(uname -r), $(systemctl --version | head -n1), $(nproc) CPUs, MemAvailable $(mem_mib) MiB"
 say "note: the VM runs under TCG (no KVM): absolute times are several times those of real hardware; ratios are the figure to read"
 
+# memmond's footprint before the bench units exist (the system's own few services):
+# the part of its RSS that does not depend on how many units it watches.
+if systemctl cat memmond.service >/dev/null 2>&1 && timeout 120 systemctl start memmond.service; then
+        sleep 12
+        bpid=$(systemctl show -p MainPID --value memmond.service)
+        say "baseline: memmond $(systemctl show -p StatusText --value memmond.service):" \
+            "$(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$bpid/status" | tr -s ' \t' ' ' | tr '\n' ' ')" \
+            "Pss $(awk '/^Pss:/ { print $2 " kB" }' "/proc/$bpid/smaps_rollup")"
+        systemctl stop memmond.service
+fi
+
 # The units: instances of one template, placed directly in system.slice so
 # they look like any other service (system.slice/bench@N.service).
 mkdir -p /run/systemd/system
@@ -58,6 +69,9 @@ echo
 say "(c) memmond's sampling tick against the pread floor, alternating on the same fds"
 if [[ -x $P/sampler-bench ]]; then
         "$P/sampler-bench" --rounds 60 | tee /run/sb.out
+        echo
+        say "(c') the same with both passes starting cold, 2 s idle before each (as the daemon's ticks)"
+        "$P/sampler-bench" --rounds 20 --gap-ms 2000
 else
         say "no sampler-bench in the payload: skipping (c)"
 fi
