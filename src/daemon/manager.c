@@ -535,6 +535,10 @@ int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
         if (r < 0)
                 return log_error_errno(r, "Cannot allocate the event loop: %m");
 
+        r = events_watch_new(m->event, unit_events_changed, &m->events_watch);
+        if (r < 0)
+                return log_error_errno(r, "Cannot set up inotify for memory.events: %m");
+
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
@@ -571,6 +575,7 @@ Manager *manager_free(Manager *m) {
                 unit_free(m->units[i]);
         free(m->units);
         tdestroy(m->units_by_name, free_nothing); /* the units were freed above */
+        events_watch_free(m->events_watch);       /* after the units: they remove their watches */
         for (size_t i = 0; i < m->n_slices; i++) {
                 sd_event_source_disable_unref(m->slices[i].source);
                 free(m->slices[i].path);

@@ -12,6 +12,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "evaluate.h"
+#include "events-watch.h"
 #include "sampler.h"
 #include "unit.h"
 
@@ -66,6 +67,7 @@ typedef struct Manager {
 
         AlertLog *alerts;
 
+        EventsWatch *events_watch;      /* inotify on every unit's memory.events */
         Unit **units;                   /* dense, for iteration */
         size_t n_units, n_units_allocated;
         void *units_by_name;            /* tsearch() tree of Unit* */

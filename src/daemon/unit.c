@@ -16,11 +16,12 @@
 
 #include "alerts.h"
 #include "bus-manager.h"
+#include "events-watch.h"
 #include "log.h"
 #include "manager.h"
 #include "unit.h"
 
-static int on_events_modified(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+void unit_events_changed(void *userdata, uint32_t mask) {
         Unit *u = userdata;
         AlertChange ch[ALERT_CHANGES_MAX];
         MemoryEvents e;
@@ -28,24 +29,25 @@ static int on_events_modified(sd_event_source *s, const struct inotify_event *ev
         size_t n;
         int r;
 
-        if (ev->mask & (IN_IGNORED | IN_DELETE_SELF)) {
+        if (mask & IN_IGNORED) {
+                /* The kernel dropped the watch: the cgroup is gone (or going). */
+                u->events_wd = -1;
                 manager_rescan_soon(u->manager);
-                return 0;
+                return;
         }
 
         r = sampler_read_events(&u->files, &e);
         if (r == -ENODEV) {
                 manager_rescan_soon(u->manager);
-                return 0;
+                return;
         }
         if (r < 0) {
                 log_debug_errno(r, "%s: cannot read memory.events: %m", u->name);
-                return 0;
+                return;
         }
         n = evaluate_unit_events(&u->alerts, u->name, &e, u->sample.current, now, ch);
         manager_deliver(u->manager, u->alerts.slot, &u->budget, ch, n, now);
         u->sample.events = e;
-        return 0;
 }
 
 static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -73,7 +75,7 @@ static void unit_drop_trigger(Unit *u) {
 }
 
 static void unit_drop_sources(Unit *u) {
-        u->events_source = sd_event_source_disable_unref(u->events_source);
+        u->events_wd = events_watch_remove(u->manager->events_watch, u->events_wd);
         unit_drop_trigger(u);
 }
 
@@ -143,12 +145,12 @@ static int unit_open(Unit *u) {
 
         /* The watch must be on memory.events itself: a directory watch misses its changes. */
         snprintf(p, sizeof p, "%s/%s/memory.events", m->cgroup_root, u->path);
-        r = sd_event_add_inotify(m->event, &u->events_source, p, IN_MODIFY | IN_DONT_FOLLOW,
-                                 on_events_modified, u);
+        r = events_watch_add(m->events_watch, p, u);
         if (r == -ENOENT)
                 return -ENODEV;
         if (r < 0)
                 return log_warning_errno(r, "%s: cannot watch memory.events: %m", u->name);
+        u->events_wd = r;
 
         r = unit_arm_trigger(u);
         if (r == -ENOENT || r == -ENODEV)
@@ -167,6 +169,7 @@ int unit_new(Manager *m, const char *name, const char *path, uint64_t cgroup_id,
         u->manager = m;
         u->files = (CgroupFiles) CGROUP_FILES_INIT;
         u->trigger_fd = -1;
+        u->events_wd = -1;
         u->cgroup_id = cgroup_id;
         u->name = strdup(name);
         u->path = strdup(path);

@@ -43,7 +43,7 @@ typedef struct Unit {
         unsigned cgroup_restarts;       /* times the cgroup was seen recreated */
         uint64_t restart_freed;         /* bytes the last restart freed */
 
-        sd_event_source *events_source;
+        int events_wd;                  /* inotify watch on memory.events (events-watch.c), -1: none */
         sd_event_source *trigger_source;
         int trigger_fd;
 
@@ -75,6 +75,8 @@ int unit_analyse(Unit *u, usec_t now);
 /* The cgroup was recreated under the same name (a restart): start a new baseline. */
 int unit_reopen(Unit *u, const char *new_path, uint64_t new_id);
 
+/* EventsWatchHandler for the unit's memory.events: an OOM kill or max event is seen at once. */
+void unit_events_changed(void *userdata, uint32_t mask);
 /* Clears the unit's active alerts (it is going away). */
 void unit_vanish(Unit *u, usec_t now);
 

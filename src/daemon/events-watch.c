@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * The kernel hands out watch descriptors in increasing order (cyclically, at
+ * INT_MAX), so new entries go to the end of the sorted table and lookups are a
+ * binary search.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "events-watch.h"
+#include "log.h"
+
+typedef struct Watch {
+        int wd;
+        void *userdata;
+} Watch;
+
+struct EventsWatch {
+        int fd;
+        sd_event_source *source;
+        EventsWatchHandler handler;
+        Watch *watches;                 /* sorted by wd */
+        size_t n_watches, n_allocated;
+};
+
+/* Index of wd, or where it would go. */
+static size_t find(const EventsWatch *w, int wd) {
+        size_t lo = 0, hi = w->n_watches;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (w->watches[mid].wd < wd)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+static void forget(EventsWatch *w, size_t i) {
+        memmove(w->watches + i, w->watches + i + 1, (w->n_watches - i - 1) * sizeof(Watch));
+        w->n_watches--;
+}
+
+static void dispatch(EventsWatch *w, const struct inotify_event *ev) {
+        size_t i;
+
+        if (ev->mask & IN_Q_OVERFLOW) {
+                log_warning("inotify queue overflow: re-reading memory.events of every unit.");
+                /* Handlers do not add or remove watches for this mask, so indices stay valid. */
+                for (i = 0; i < w->n_watches; i++)
+                        w->handler(w->watches[i].userdata, IN_Q_OVERFLOW);
+                return;
+        }
+
+        i = find(w, ev->wd);
+        if (i >= w->n_watches || w->watches[i].wd != ev->wd)
+                return; /* removed by us already: the kernel's IN_IGNORED for it */
+
+        if (ev->mask & IN_IGNORED) {
+                void *userdata = w->watches[i].userdata;
+                forget(w, i);
+                w->handler(userdata, IN_IGNORED);
+        } else if (ev->mask & IN_MODIFY)
+                w->handler(w->watches[i].userdata, IN_MODIFY);
+}
+
+static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        EventsWatch *w = userdata;
+        union {
+                struct inotify_event ev;
+                char raw[4096];
+        } buf;
+
+        for (;;) {
+                ssize_t n = read(fd, &buf, sizeof buf);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno != EAGAIN)
+                                log_warning_errno(errno, "Cannot read the memory.events watches: %m");
+                        return 0;
+                }
+                for (char *p = buf.raw; p < buf.raw + n;) {
+                        const struct inotify_event *ev = (const struct inotify_event *) p;
+                        dispatch(w, ev);
+                        p += sizeof(struct inotify_event) + ev->len;
+                }
+        }
+}
+
+int events_watch_new(sd_event *e, EventsWatchHandler handler, EventsWatch **ret) {
+        _cleanup_(events_watch_freep) EventsWatch *w = NULL;
+        int r;
+
+        w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        w->handler = handler;
+        w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (w->fd < 0)
+                return -errno;
+        r = sd_event_add_io(e, &w->source, w->fd, EPOLLIN, on_inotify, w);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(w);
+        return 0;
+}
+
+EventsWatch *events_watch_free(EventsWatch *w) {
+        if (!w)
+                return NULL;
+        sd_event_source_disable_unref(w->source);
+        safe_close(w->fd);
+        free(w->watches);
+        free(w);
+        return NULL;
+}
+
+int events_watch_add(EventsWatch *w, const char *path, void *userdata) {
+        size_t i;
+        int wd;
+
+        if (w->n_watches == w->n_allocated) {
+                size_t n = MAX(w->n_allocated * 2, (size_t) 64);
+                Watch *a = reallocarray(w->watches, n, sizeof(Watch));
+                if (!a)
+                        return -ENOMEM;
+                w->watches = a;
+                w->n_allocated = n;
+        }
+
+        wd = inotify_add_watch(w->fd, path, IN_MODIFY | IN_DONT_FOLLOW);
+        if (wd < 0)
+                return -errno;
+
+        i = find(w, wd);
+        if (i < w->n_watches && w->watches[i].wd == wd) {
+                /* The same file again (the kernel reuses the watch): the newest owner wins. */
+                w->watches[i].userdata = userdata;
+                return wd;
+        }
+        memmove(w->watches + i + 1, w->watches + i, (w->n_watches - i) * sizeof(Watch));
+        w->watches[i] = (Watch) { .wd = wd, .userdata = userdata };
+        w->n_watches++;
+        return wd;
+}
+
+int events_watch_remove(EventsWatch *w, int wd) {
+        size_t i;
+
+        if (wd < 0)
+                return -1;
+        i = find(w, wd);
+        if (i < w->n_watches && w->watches[i].wd == wd) {
+                forget(w, i);
+                /* EINVAL: the kernel dropped it already (cgroup removed); nothing to undo. */
+                (void) inotify_rm_watch(w->fd, wd);
+        }
+        return -1;
+}
+
+size_t events_watch_count(const EventsWatch *w) {
+        return w->n_watches;
+}
