@@ -45,7 +45,6 @@ typedef struct Unit {
 
         int events_wd;                  /* inotify watch on memory.events (events-watch.c), -1: none */
         sd_event_source *trigger_source;
-        int trigger_fd;
 
         bool seen;                      /* rescan mark */
         bool sample_failing;            /* the last sample failed (warned once) */
