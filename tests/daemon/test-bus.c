@@ -1009,8 +1009,10 @@ static void test_reload(void) {
         g_autofree char *bad = g_build_filename(tmpdir, "conf.d", "50-bad.conf", NULL);
         FakePolkitQuestion q;
 
+        /* The last 10 s: raw samples only (a one-minute mean is placed at least 30 s back). */
+        guint64 recent = (guint64) g_get_real_time() - 10 * G_USEC_PER_SEC;
         write_config("300ms", "HistoryDepth=3\n");
-        g_assert_cmpuint(history("steady.service", 0, 0, NULL, NULL, &error), >, 3);
+        g_assert_cmpuint(history("steady.service", recent, 0, NULL, NULL, &error), >, 3);
         g_assert_no_error(error);
         fake_polkit_set(FAKE_POLKIT_DENY);
         reload(&error);
@@ -1023,7 +1025,8 @@ static void test_reload(void) {
         g_assert_no_error(error);
         g_assert_cmpuint(get_u64(PATH, IFACE, "SampleIntervalUSec"), ==, 300000);
         /* The new HistoryDepth= applies to units already watched: the newest 3 samples stay. */
-        g_assert_cmpuint(history("steady.service", 0, 0, NULL, NULL, &error), ==, 3);
+        recent = (guint64) g_get_real_time() - 10 * G_USEC_PER_SEC;
+        g_assert_cmpuint(history("steady.service", recent, 0, NULL, NULL, &error), ==, 3);
         g_assert_no_error(error);
         fake_polkit_last(&q);
         g_assert_cmpstr(q.action, ==, "org.memmon.monitor.manage");
