@@ -43,7 +43,7 @@ static void touch(const char *path) {
 static void test_many(void) {
         g_autofree char *dir = g_dir_make_tmp("memmon-ew-XXXXXX", NULL);
         enum { N = 200 };
-        g_autofree char *paths[N] = {};
+        char *paths[N] = {};
         Heard heard[N] = {};
         int wd[N];
         sd_event *e = NULL;
@@ -98,8 +98,10 @@ static void test_many(void) {
         run_briefly(e);
         g_assert_cmpuint(heard[0].modified, >, 0);
 
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < N; i++) {
                 (void) g_unlink(paths[i]);
+                g_free(paths[i]);
+        }
         g_assert_cmpint(g_rmdir(dir), ==, 0);
         g_assert_null(events_watch_free(w));
         g_assert_null(events_watch_free(NULL));
