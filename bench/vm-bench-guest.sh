@@ -123,7 +123,8 @@ say "status: $(systemctl show -p StatusText --value memmond.service)"
 errs=$(journalctl -b --no-pager -p 3 _SYSTEMD_UNIT=memmond.service _TRANSPORT=stdout | grep -v '^-- ' | wc -l)
 say "memmond log lines with PRIORITY<=3 during the run: $errs"
 
-say "psimon kernel threads: $(pgrep -c psimon || echo 0); memmond's open fds: $(ls /proc/$pid/fd | wc -l)"
+kstack() { awk '/^KernelStack:/ { print $2 }' /proc/meminfo; }
+say "psimon kernel threads: $(pgrep -c psimon || echo 0); memmond's open fds: $(ls /proc/$pid/fd | wc -l); KernelStack $(kstack) kB"
 
 # memmond measures its own sampling loop (thread CPU time) and logs it on exit:
 # the same files as the floor above, plus parsing, history and rules.
@@ -144,6 +145,6 @@ mkdir -p /etc/memmon/memmond.conf.d
 printf '[Monitor]\nPressureTriggers=no\n' >/etc/memmon/memmond.conf.d/90-bench-notrig.conf
 systemctl start memmond.service
 sleep $((2 * INTERVAL))
-say "with PressureTriggers=no: psimon threads $(pgrep -c psimon || echo 0), memmond.service memory.current $(($(cat /sys/fs/cgroup/system.slice/memmond.service/memory.current) / 1024)) KiB, RSS $(awk '/^VmRSS/ { print $2 }' /proc/$(systemctl show -p MainPID --value memmond.service)/status) KiB"
+say "with PressureTriggers=no: psimon threads $(pgrep -c psimon || echo 0), KernelStack $(kstack) kB, memmond.service memory.current $(($(cat /sys/fs/cgroup/system.slice/memmond.service/memory.current) / 1024)) KiB, RSS $(awk '/^VmRSS/ { print $2 }' /proc/$(systemctl show -p MainPID --value memmond.service)/status) KiB"
 rm -f /etc/memmon/memmond.conf.d/90-bench-notrig.conf
 exit 0
