@@ -59,6 +59,7 @@ typedef struct Config {
         bool pressure_triggers;
         usec_t pressure_trigger_stall;
         usec_t pressure_trigger_window;
+        unsigned max_pressure_triggers; /* each costs a kernel thread (psimon) on Linux 6.1 */
         usec_t analysis_window;         /* see docs/ANALYSIS.md */
         usec_t analysis_min_span;
         usec_t analysis_sustained_span;

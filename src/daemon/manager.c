@@ -260,6 +260,34 @@ static void update_status(Manager *m) {
         (void) sd_notifyf(false, "STATUS=%s", s);
 }
 
+/*
+ * Units that came while MaxPressureTriggers= was reached get a trigger once others are
+ * gone; each trigger costs a kernel thread on 6.1, so the bound is kept, and said.
+ */
+static void manager_fill_triggers(Manager *m) {
+        size_t without = 0;
+
+        if (!m->psi_triggers || !m->config->pressure_triggers) {
+                m->triggers_over_limit = 0;
+                return;
+        }
+        for (size_t i = 0; i < m->n_units && m->psi_triggers; i++) {
+                Unit *u = m->units[i];
+
+                if (u->trigger_source)
+                        continue;
+                if (m->n_triggers < m->config->max_pressure_triggers)
+                        (void) unit_rearm_trigger(u); /* a unit gone meanwhile goes at the next scan */
+                if (!u->trigger_source && m->n_triggers >= m->config->max_pressure_triggers)
+                        without++;
+        }
+        if (without > 0 && without != m->triggers_over_limit)
+                log_notice("%zu units have no PSI trigger: MaxPressureTriggers=%u reached. "
+                           "They read the pressure averages at each sample.",
+                           without, m->config->max_pressure_triggers);
+        m->triggers_over_limit = without;
+}
+
 int manager_rescan(Manager *m) {
         CgroupScanStats st = {};
         usec_t now = now_usec(CLOCK_MONOTONIC);
@@ -302,6 +330,7 @@ int manager_rescan(Manager *m) {
                                   "they are retried at each rescan.", m->scan_unwatchable);
         m->units_unwatchable = m->scan_unwatchable;
 
+        manager_fill_triggers(m);
         update_status(m);
         return 0;
 }
@@ -430,7 +459,8 @@ int manager_reload(Manager *m) {
         m->config = TAKE_PTR(c);
         rearm = old->pressure_triggers != m->config->pressure_triggers ||
                 old->pressure_trigger_stall != m->config->pressure_trigger_stall ||
-                old->pressure_trigger_window != m->config->pressure_trigger_window;
+                old->pressure_trigger_window != m->config->pressure_trigger_window ||
+                old->max_pressure_triggers != m->config->max_pressure_triggers;
         config_free(old);
 
         log_set_max_level(m->config->log_level);
@@ -441,8 +471,12 @@ int manager_reload(Manager *m) {
                 /* New trigger settings: a kernel refusal of the old ones may not apply to them. */
                 m->psi_triggers = true;
                 for (size_t i = 0; i < m->n_units; i++)
-                        (void) unit_rearm_trigger(m->units[i]);
-                log_info("PSI triggers %s.", m->config->pressure_triggers && m->psi_triggers ? "re-armed" : "off");
+                        (void) unit_disarm_trigger(m->units[i]);
+                manager_fill_triggers(m);
+                if (m->config->pressure_triggers && m->psi_triggers)
+                        log_info("PSI triggers re-armed on %u units.", m->n_triggers);
+                else
+                        log_info("PSI triggers off.");
         }
 
         /* New intervals take effect from now. */

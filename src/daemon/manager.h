@@ -84,6 +84,7 @@ typedef struct Manager {
         bool started;                   /* initial scan done: later units count all their events */
         bool psi_triggers;              /* still trying to arm PSI triggers */
         unsigned n_triggers;
+        size_t triggers_over_limit;     /* units left without a trigger by MaxPressureTriggers= at the last scan */
         usec_t last_analysis;
         uint64_t n_ticks;
         /* CPU time (CLOCK_THREAD_CPUTIME_ID) spent sampling units and analysing, for bench/ */

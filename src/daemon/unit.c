@@ -87,6 +87,8 @@ static int unit_arm_trigger(Unit *u) {
 
         if (!m->psi_triggers || !m->config->pressure_triggers)
                 return 0;
+        if (m->n_triggers >= m->config->max_pressure_triggers)
+                return 0; /* manager_fill_triggers() arms it when others are gone */
 
         /* Paths are bounded by the scan (1 KiB), so this cannot truncate. */
         snprintf(path, sizeof path, "%s/memory.pressure", u->path);
@@ -130,17 +132,20 @@ refused:
         return 0;
 }
 
+int unit_disarm_trigger(Unit *u) {
+        if (!u->trigger_source)
+                return 0;
+        unit_drop_trigger(u);
+        /* Only closing its fd removes the kernel's trigger; reads need a plain fd again. */
+        return cgroup_file_reopen(&u->files, u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
+}
+
 int unit_rearm_trigger(Unit *u) {
-        bool armed = u->trigger_source;
         int r;
 
-        unit_drop_trigger(u);
-        if (armed) {
-                /* Only closing its fd removes the kernel's trigger; reads need a plain fd again. */
-                r = cgroup_file_reopen(&u->files, u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
-                if (r < 0)
-                        return r;
-        }
+        r = unit_disarm_trigger(u);
+        if (r < 0)
+                return r;
         r = unit_arm_trigger(u);
         return r == -ENOENT ? -ENODEV : r;
 }

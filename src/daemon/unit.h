@@ -82,5 +82,7 @@ void unit_vanish(Unit *u, usec_t now);
 unsigned unit_active_alerts(const Unit *u);
 /* Rules, alert budget and history depth from the (re)loaded config. */
 void unit_apply_config(Unit *u, const Config *c);
-/* Drops the PSI trigger and arms it again with the current config (after a reload). */
+/* Drops the PSI trigger (the kernel's too); memory.pressure is then read through a plain fd. */
+int unit_disarm_trigger(Unit *u);
+/* Drops the PSI trigger, if any, and arms one with the current config and MaxPressureTriggers=. */
 int unit_rearm_trigger(Unit *u);

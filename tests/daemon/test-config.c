@@ -10,6 +10,7 @@ static void test_defaults(void) {
         Config *c = NULL;
         g_assert_cmpint(config_new_default(&c), ==, 0);
         g_assert_cmpuint(c->sample_interval, ==, 5 * USEC_PER_SEC);
+        g_assert_cmpuint(c->max_pressure_triggers, ==, 512);
         g_assert_cmpint(config_verify(c, "defaults"), ==, 0);
         config_free(c);
         g_assert_null(config_free(NULL));
@@ -49,6 +50,8 @@ static void test_errors(void) {
                 "SampleInterval=1s\n",
                 "[Monitor]\nStatInterval=1s\n",
                 "[Monitor]\nMaxUnits=0\n",
+                "[Monitor]\nMaxPressureTriggers=0\n",            /* PressureTriggers=no says that */
+                "[Monitor]\nMaxPressureTriggers=100001\n",
                 "[Rules]\nWarningPercent=120\n",
                 "[Unit:x.service]\nAlertsPerHour=5\n",
                 "[Monitor\n",
