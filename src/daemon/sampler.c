@@ -48,18 +48,16 @@ void cgroup_files_close(CgroupFiles *f) {
                 f->fd[i] = safe_close(f->fd[i]);
 }
 
-int cgroup_file_reopen(CgroupFiles *f, int root_fd, const char *path, CgroupFile which) {
+int cgroup_file_open(int root_fd, const char *path, CgroupFile which) {
         char p[4096];
         int fd;
 
         if (snprintf(p, sizeof p, "%s/%s", path, file_names[which]) >= (int) sizeof p)
                 return -ENAMETOOLONG;
         fd = openat(root_fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0 && (errno != ENOENT || file_required(which)))
-                return gone(-errno);
-        safe_close(f->fd[which]);
-        f->fd[which] = fd;
-        return 0;
+        if (fd < 0)
+                return errno == ENOENT && !file_required(which) ? -ENOENT : gone(-errno);
+        return fd;
 }
 
 int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path) {

@@ -36,8 +36,8 @@ const char *cgroup_file_name(CgroupFile f);
 /* Opens the files of root/path. -ENODEV/-ENOENT: the cgroup is gone. */
 int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path);
 void cgroup_files_close(CgroupFiles *f);
-/* Replaces one held fd with a fresh read-only one (-1 if an optional file is absent). */
-int cgroup_file_reopen(CgroupFiles *f, int root_fd, const char *path, CgroupFile which);
+/* One of the files, read-only: an fd, -ENOENT for an absent optional file, -ENODEV if the cgroup is gone. */
+int cgroup_file_open(int root_fd, const char *path, CgroupFile which);
 
 /* memory.current, .peak, .swap.current, .events, .pressure; leaves stat and limits alone. */
 int sampler_read_fast(const CgroupFiles *f, Sample *s);

@@ -89,6 +89,8 @@ static int unit_arm_trigger(Unit *u) {
                 return 0;
         if (m->n_triggers >= m->config->max_pressure_triggers)
                 return 0; /* manager_fill_triggers() arms it when others are gone */
+        if (u->files.fd[CGROUP_FILE_PRESSURE] < 0)
+                return 0; /* no memory.pressure (booted with psi=0): nothing to trigger on */
 
         /* Paths are bounded by the scan (1 KiB), so this cannot truncate. */
         snprintf(path, sizeof path, "%s/memory.pressure", u->path);
@@ -133,11 +135,19 @@ refused:
 }
 
 int unit_disarm_trigger(Unit *u) {
+        int fd;
+
         if (!u->trigger_source)
                 return 0;
+        /* The plain fd first: if that fails, the trigger stays armed and counted. */
+        fd = cgroup_file_open(u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
+        if (fd < 0 && fd != -ENOENT)
+                return fd;
         unit_drop_trigger(u);
-        /* Only closing its fd removes the kernel's trigger; reads need a plain fd again. */
-        return cgroup_file_reopen(&u->files, u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
+        /* Only closing its fd removes the kernel's trigger. */
+        safe_close(u->files.fd[CGROUP_FILE_PRESSURE]);
+        u->files.fd[CGROUP_FILE_PRESSURE] = fd < 0 ? -1 : fd;
+        return 0;
 }
 
 int unit_rearm_trigger(Unit *u) {

@@ -147,6 +147,22 @@ kill -TERM $pid
 rc=0
 wait $pid || rc=$?
 check "clean exit on SIGTERM (rc=$rc)" [ $rc = 0 ]
+
+# A kernel booted with psi=0 has no memory.pressure: with PSI triggers on (the
+# default), such units are still watched, read without pressure.
+root=$T/cg-nopsi
+mkdir -p "$root"
+echo "cpu memory pids" >"$root/cgroup.controllers"
+mkunit system.slice/nopsi.service 100 max
+rm "$root/system.slice/nopsi.service/memory.pressure"
+printf '[Monitor]\nSampleInterval=200ms\nRescanInterval=1h\n[Rules]\nHostAvailableWarningPercent=0\nHostAvailableCriticalPercent=0\nHostPressureFullAvg10=0\n' >"$T/nopsi.conf"
+before=$(count_entries $READY)
+"$memmond" --no-bus --config "$T/nopsi.conf" --config-dir "$T/none" --cgroup-root "$root" 2>"$T/stderr-nopsi" &
+pid=$!
+check "without memory.pressure: started" bash -c "for i in \$(seq 50); do [ \$(journalctl --no-pager -q -o cat MESSAGE_ID=$READY | wc -l) -gt $before ] && exit 0; sleep 0.1; done; exit 1"
+check "without memory.pressure: the unit is watched (MEMMON_UNITS=1)" [ "$(jfield $READY "" MEMMON_UNITS)" = 1 ]
+kill -TERM $pid
+wait $pid
 check "no errors on stderr" bash -c "! grep -iE 'error|failed|cannot' '$T/stderr' | grep -v 'previous configuration\|Bogus\|Configuration is invalid\|unknown key\|Reloading'"
 if [ $failed -gt 0 ]; then
         echo "# memmond stderr:"; sed 's/^/# /' "$T/stderr"
