@@ -101,8 +101,14 @@ int cgroup_check_root(int root_fd, const char *root) {
 /* What the discovery child reports: libcgroup's codes and the mount point. */
 typedef struct MountReport {
         int init_r, mount_r;
+        int last_errno;                 /* libcgroup's, behind ECGOTHER */
         char path[PATH_MAX];
 } MountReport;
+
+/* libcgroup's message; for ECGOTHER its text is the child's errno, which only the report carries. */
+static const char *cgroup_reason(int code, int last_errno) {
+        return code == ECGOTHER && last_errno > 0 ? strerror(last_errno) : cgroup_strerror(code);
+}
 
 static _Noreturn void discover_child(int fd) {
         MountReport rep = {};
@@ -115,6 +121,7 @@ static _Noreturn void discover_child(int fd) {
                 if (rep.mount_r == 0 && mnt)
                         snprintf(rep.path, sizeof rep.path, "%s", mnt);
         }
+        rep.last_errno = cgroup_get_last_errno();
         for (const char *p = (const char *) &rep; left > 0;) {
                 ssize_t n = write(fd, p, left);
                 if (n < 0 && errno == EINTR)
@@ -177,13 +184,14 @@ int cgroup_find_memory_root(char **ret) {
         if (r < 0)
                 return log_error_errno(r, "Cannot run the cgroup mount discovery: %m");
         if (rep.init_r != 0)
-                return log_error_errno(EOPNOTSUPP, "Cannot discover cgroup mounts: %s.", cgroup_strerror(rep.init_r));
+                return log_error_errno(EOPNOTSUPP, "Cannot discover cgroup mounts: %s.",
+                                       cgroup_reason(rep.init_r, rep.last_errno));
         if (rep.mount_r != 0 || rep.path[0] == 0)
                 return log_error_errno(EOPNOTSUPP,
                                        "No cgroup hierarchy carries the memory controller (%s). "
                                        "memmond needs cgroup v2 with the memory controller "
                                        "(boot with systemd.unified_cgroup_hierarchy=1).",
-                                       rep.mount_r != 0 ? cgroup_strerror(rep.mount_r) : "no mount point");
+                                       rep.mount_r != 0 ? cgroup_reason(rep.mount_r, rep.last_errno) : "no mount point");
 
         mnt = strdup(rep.path);
         if (!mnt)

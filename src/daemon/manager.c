@@ -484,7 +484,7 @@ int manager_reload(Manager *m) {
         (void) sd_event_source_set_time_relative(m->rescan_timer, m->config->rescan_interval);
         (void) manager_rescan(m);
 
-        log_info("Configuration reloaded (HistoryDepth= applies to units seen from now on).");
+        log_info("Configuration reloaded.");
         (void) sd_notify(false, "READY=1");
         m->status[0] = '\0';
         update_status(m);
