@@ -136,6 +136,9 @@ int main(int argc, char **argv) {
                 return 1;
         }
         m->started = true;
+        /* The scan took a first sample at real time: start both passes in phase at round 0. */
+        for (size_t i = 0; i < m->n_units; i++)
+                m->units[i]->stat_time = 0;
 
         usec_t interval = m->config->sample_interval, t = now_usec(CLOCK_MONOTONIC);
         size_t n = m->n_units;
