@@ -374,6 +374,18 @@ static void sample_host(Manager *m, usec_t now) {
         m->host.timestamp = now;
         m->has_host = true;
 
+        /*
+         * Without swap every memory.swap.current reads 0, and each held fd costs the kernel
+         * a page of seq_file buffer: hold them only while the host has swap.
+         */
+        if ((m->host.swap_total > 0) != m->host_swap) {
+                m->host_swap = m->host.swap_total > 0;
+                log_info("Swap %s: %s memory.swap.current of every unit.",
+                         m->host_swap ? "enabled" : "disabled", m->host_swap ? "reading" : "no longer reading");
+                for (size_t i = 0; i < m->n_units; i++)
+                        (void) unit_hold_swap(m->units[i], m->host_swap);
+        }
+
         n = evaluate_host(&m->host_alerts, m->config, &m->host, now, ch);
         manager_deliver(m, m->host_alerts.slot, NULL, ch, n, now);
 }
@@ -560,6 +572,8 @@ int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
         r = host_files_open(&m->host_files, m->proc_root);
         if (r < 0)
                 return log_error_errno(r, "Cannot open %s/meminfo: %m", m->proc_root);
+        /* Before the first scan: without swap, memory.swap.current is not held (see sample_host()). */
+        m->host_swap = sampler_read_host(&m->host_files, &m->host) < 0 || m->host.swap_total > 0;
 
         r = alert_log_new(&m->alerts, MANAGER_ALERT_LOG_SIZE, config->alerts_per_hour);
         if (r < 0)

@@ -63,6 +63,7 @@ typedef struct Manager {
         HostFiles host_files;
         HostSample host;
         bool has_host;
+        bool host_swap;                 /* SwapTotal > 0: hold every unit's memory.swap.current */
         HostAlertState host_alerts;
 
         AlertLog *alerts;

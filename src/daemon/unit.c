@@ -134,6 +134,24 @@ refused:
         return 0;
 }
 
+int unit_hold_swap(Unit *u, bool hold) {
+        int fd;
+
+        if (!hold) {
+                u->files.fd[CGROUP_FILE_SWAP] = safe_close(u->files.fd[CGROUP_FILE_SWAP]);
+                return 0;
+        }
+        if (u->files.fd[CGROUP_FILE_SWAP] >= 0)
+                return 0;
+        fd = cgroup_file_open(u->manager->root_fd, u->path, CGROUP_FILE_SWAP);
+        if (fd == -ENOENT)
+                return 0; /* no swap accounting in this kernel */
+        if (fd < 0)
+                return fd; /* gone: the next sample finds out */
+        u->files.fd[CGROUP_FILE_SWAP] = fd;
+        return 0;
+}
+
 int unit_disarm_trigger(Unit *u) {
         int fd;
 
@@ -170,6 +188,7 @@ static int unit_open(Unit *u) {
         r = cgroup_files_open(&u->files, m->root_fd, u->path);
         if (r < 0)
                 return r;
+        (void) unit_hold_swap(u, m->host_swap);
 
         /* The watch must be on memory.events itself: a directory watch misses its changes. */
         snprintf(p, sizeof p, "%s/%s/memory.events", m->cgroup_root, u->path);

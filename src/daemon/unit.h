@@ -82,6 +82,8 @@ void unit_vanish(Unit *u, usec_t now);
 unsigned unit_active_alerts(const Unit *u);
 /* Rules, alert budget and history depth from the (re)loaded config. */
 void unit_apply_config(Unit *u, const Config *c);
+/* Holds memory.swap.current (the host has swap) or closes it. */
+int unit_hold_swap(Unit *u, bool hold);
 /* Drops the PSI trigger (the kernel's too); memory.pressure is then read through a plain fd. */
 int unit_disarm_trigger(Unit *u);
 /* Drops the PSI trigger, if any, and arms one with the current config and MaxPressureTriggers=. */

@@ -156,11 +156,23 @@ echo "cpu memory pids" >"$root/cgroup.controllers"
 mkunit system.slice/nopsi.service 100 max
 rm "$root/system.slice/nopsi.service/memory.pressure"
 printf '[Monitor]\nSampleInterval=200ms\nRescanInterval=1h\n[Rules]\nHostAvailableWarningPercent=0\nHostAvailableCriticalPercent=0\nHostPressureFullAvg10=0\n' >"$T/nopsi.conf"
+# A fake /proc too, without swap: memory.swap.current is not held then (each held
+# cgroupfs fd costs the kernel a page), and is picked up when swap appears.
+mkdir -p "$T/proc"
+meminfo() { printf 'MemTotal: 1000000 kB\nMemAvailable: 900000 kB\nSwapTotal: %s kB\nSwapFree: %s kB\n' "$1" "$1" >"$T/proc/meminfo"; }
+meminfo 0
 before=$(count_entries $READY)
-"$memmond" --no-bus --config "$T/nopsi.conf" --config-dir "$T/none" --cgroup-root "$root" 2>"$T/stderr-nopsi" &
+"$memmond" --no-bus --config "$T/nopsi.conf" --config-dir "$T/none" --cgroup-root "$root" --proc-root "$T/proc" \
+        2>"$T/stderr-nopsi" &
 pid=$!
 check "without memory.pressure: started" bash -c "for i in \$(seq 50); do [ \$(journalctl --no-pager -q -o cat MESSAGE_ID=$READY | wc -l) -gt $before ] && exit 0; sleep 0.1; done; exit 1"
 check "without memory.pressure: the unit is watched (MEMMON_UNITS=1)" [ "$(jfield $READY "" MEMMON_UNITS)" = 1 ]
+swap_fds() { find "/proc/$pid/fd" -lname '*memory.swap.current' 2>/dev/null | wc -l; }
+check "no swap: memory.swap.current not held" [ "$(swap_fds)" = 0 ]
+meminfo 1048576
+check "swap enabled: memory.swap.current held" bash -c "for i in \$(seq 30); do [ \$(find /proc/$pid/fd -lname '*memory.swap.current' | wc -l) = 1 ] && exit 0; sleep 0.1; done; exit 1"
+meminfo 0
+check "swap disabled again: released" bash -c "for i in \$(seq 30); do [ \$(find /proc/$pid/fd -lname '*memory.swap.current' | wc -l) = 0 ] && exit 0; sleep 0.1; done; exit 1"
 kill -TERM $pid
 wait $pid
 check "no errors on stderr" bash -c "! grep -iE 'error|failed|cannot' '$T/stderr' | grep -v 'previous configuration\|Bogus\|Configuration is invalid\|unknown key\|Reloading'"
