@@ -306,23 +306,34 @@ int parse_memory_events(const char *buf, MemoryEvents *ret) {
 }
 
 static int parse_pressure_line(const char *p, const char *eol, double avg[3], uint64_t *total) {
-        static const char *const keys[] = { "avg10=", "avg60=", "avg300=", "total=" };
+        static const struct {
+                const char *key;
+                size_t len;
+        } keys[] = {
+#define KEY(k) { k, sizeof(k) - 1 }
+                KEY("avg10="), KEY("avg60="), KEY("avg300="), KEY("total="),
+#undef KEY
+        };
         unsigned seen = 0;
+        size_t hint = 0;
 
         while (p < eol) {
                 const char *tok_end;
                 bool known = false;
 
-                p += strspn(p, " ");
+                while (p < eol && *p == ' ')
+                        p++;
                 if (p >= eol)
                         break;
                 tok_end = memchr(p, ' ', eol - p) ?: eol;
 
-                for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                        size_t klen = strlen(keys[i]);
+                /* The kernel's order is the table's: try the key after the last match first. */
+                for (size_t j = 0; j < ELEMENTSOF(keys); j++) {
+                        size_t i = (hint + j) % ELEMENTSOF(keys), klen = keys[i].len;
 
-                        if ((size_t) (tok_end - p) <= klen || strncmp(p, keys[i], klen) != 0)
+                        if ((size_t) (tok_end - p) <= klen || memcmp(p, keys[i].key, klen) != 0)
                                 continue;
+                        hint = i + 1;
                         if (i < 3) {
                                 if (parse_psi_avg(p + klen, tok_end, &avg[i]) < 0)
                                         return -EINVAL;
