@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test-util.h"
 #include "cgroup.h"
 #include "config.h"
 
@@ -62,19 +63,6 @@ static void mkdir_p(const char *root, const char *rel) {
         g_assert_cmpint(g_mkdir_with_parents(p, 0755), ==, 0);
 }
 
-static void rm_rf(const char *path) {
-        GDir *d = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? NULL : g_dir_open(path, 0, NULL);
-
-        if (d) {
-                for (const char *n; (n = g_dir_read_name(d)); ) {
-                        g_autofree char *p = g_build_filename(path, n, NULL);
-                        rm_rf(p);
-                }
-                g_dir_close(d);
-        }
-        g_assert_cmpint(g_remove(path), ==, 0);
-}
-
 static void fixture_setup(Fixture *f, gconstpointer data) {
         GError *error = NULL;
 
@@ -96,7 +84,7 @@ static void fixture_setup(Fixture *f, gconstpointer data) {
 
 static void fixture_teardown(Fixture *f, gconstpointer data) {
         close(f->root_fd);
-        rm_rf(f->root);
+        test_rm_rf(f->root);
         g_free(f->root);
 }
 
@@ -268,7 +256,7 @@ static void test_scan_partial_tree(Fixture *fx, gconstpointer data) {
         g_autofree char *sys = g_build_filename(fx->root, "system.slice", NULL);
 
         /* No user.slice (a server without logins): not an error. */
-        rm_rf(user);
+        test_rm_rf(user);
         seen_init(&s, fx->root);
         g_assert_cmpint(cgroup_scan(fx->root_fd, c, on_unit, on_slice, &s, &stats), ==, 0);
         g_assert_cmpuint(stats.units, ==, 4);
@@ -276,7 +264,7 @@ static void test_scan_partial_tree(Fixture *fx, gconstpointer data) {
         seen_done(&s);
 
         /* An empty root. */
-        rm_rf(sys);
+        test_rm_rf(sys);
         seen_init(&s, fx->root);
         g_assert_cmpint(cgroup_scan(fx->root_fd, c, on_unit, on_slice, &s, &stats), ==, 0);
         g_assert_cmpuint(stats.units, ==, 0);

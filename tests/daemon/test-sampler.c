@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test-util.h"
 #include "sampler.h"
 
 #define CG "system.slice/a.service"
@@ -43,19 +44,6 @@ static void drop(const char *dir, const char *name) {
         g_assert_cmpint(g_unlink(p), ==, 0);
 }
 
-static void rm_rf(const char *path) {
-        GDir *d = g_dir_open(path, 0, NULL);
-
-        if (d) {
-                for (const char *n; (n = g_dir_read_name(d)); ) {
-                        g_autofree char *p = g_build_filename(path, n, NULL);
-                        rm_rf(p);
-                }
-                g_dir_close(d);
-        }
-        g_assert_cmpint(g_remove(path), ==, 0);
-}
-
 static void fixture_setup(Fixture *f, gconstpointer data) {
         GError *error = NULL;
 
@@ -79,7 +67,7 @@ static void fixture_setup(Fixture *f, gconstpointer data) {
 
 static void fixture_teardown(Fixture *f, gconstpointer data) {
         close(f->root_fd);
-        rm_rf(f->root);
+        test_rm_rf(f->root);
         g_free(f->cg);
         g_free(f->root);
 }
