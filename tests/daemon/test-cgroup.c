@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
 #include "cgroup.h"
 #include "config.h"
+#include "test-util.h"
 
 typedef struct Fixture {
         char *root;

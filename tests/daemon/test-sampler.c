@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test-util.h"
 #include "sampler.h"
+#include "test-util.h"
 
 #define CG "system.slice/a.service"
 
