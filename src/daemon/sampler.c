@@ -48,16 +48,21 @@ void cgroup_files_close(CgroupFiles *f) {
                 f->fd[i] = safe_close(f->fd[i]);
 }
 
-int cgroup_file_open(int root_fd, const char *path, CgroupFile which) {
-        char p[4096];
-        int fd;
+/* One file at rel (relative to dir_fd): an fd, -ENOENT for an absent optional file, else gone(). */
+static int open_one(int dir_fd, const char *rel, CgroupFile which) {
+        int fd = openat(dir_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-        if (snprintf(p, sizeof p, "%s/%s", path, file_names[which]) >= (int) sizeof p)
-                return -ENAMETOOLONG;
-        fd = openat(root_fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return errno == ENOENT && !file_required(which) ? -ENOENT : gone(-errno);
         return fd;
+}
+
+int cgroup_file_open(int root_fd, const char *path, CgroupFile which) {
+        char p[4096];
+
+        if (snprintf(p, sizeof p, "%s/%s", path, file_names[which]) >= (int) sizeof p)
+                return -ENAMETOOLONG;
+        return open_one(root_fd, p, which);
 }
 
 int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path) {
@@ -70,14 +75,15 @@ int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path) {
                 return gone(-errno);
 
         for (CgroupFile i = 0; i < _CGROUP_FILE_MAX; i++) {
-                f->fd[i] = openat(dir_fd, file_names[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-                if (f->fd[i] < 0) {
-                        int r = -errno;
-                        if (r == -ENOENT && !file_required(i))
-                                continue;
+                int fd = open_one(dir_fd, file_names[i], i);
+
+                if (fd == -ENOENT)
+                        continue; /* optional, absent */
+                if (fd < 0) {
                         cgroup_files_close(f);
-                        return gone(r);
+                        return fd;
                 }
+                f->fd[i] = fd;
         }
         return 0;
 }
