@@ -11,18 +11,25 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "time-util.h"
 #include "util.h"
 
 /*
- * mask: IN_MODIFY (the file changed), IN_IGNORED (the kernel dropped the watch:
- * the cgroup is gone; the watch is already forgotten here) or IN_Q_OVERFLOW
- * (events were lost: every watch hears this, and should re-read).
+ * mask: IN_MODIFY (the file changed, or events were lost and every watch should
+ * re-read) or IN_IGNORED (the kernel dropped the watch: the cgroup is gone; the
+ * watch is already forgotten here). A handler must not add or remove watches
+ * for IN_MODIFY.
  */
 typedef void (*EventsWatchHandler)(void *userdata, uint32_t mask);
 
 typedef struct EventsWatch EventsWatch;
 
-int events_watch_new(sd_event *e, EventsWatchHandler handler, EventsWatch **ret);
+/*
+ * After a batch of events, the fd is read from a timer every min_interval until
+ * it stays quiet, so a storm of changes costs at most one wakeup per interval
+ * and one handler call per watch in it. 0: every event as it comes.
+ */
+int events_watch_new(sd_event *e, usec_t min_interval, EventsWatchHandler handler, EventsWatch **ret);
 EventsWatch *events_watch_free(EventsWatch *w);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EventsWatch *, events_watch_free);
 

@@ -26,6 +26,12 @@
 
 /* Slice changes come in bursts (a unit start creates several dirs): coalesce. */
 #define RESCAN_SOON_DELAY (50 * USEC_PER_MSEC)
+/*
+ * memory.events changes seen in a burst are handled in batches this far apart:
+ * units throttled at memory.high would otherwise wake memmond up to 50 times a
+ * second each. Well inside the 2 s in which an oom_kill must be reported.
+ */
+#define EVENTS_BATCH_INTERVAL (200 * USEC_PER_MSEC)
 
 static void free_nothing(void *p) {
 }
@@ -583,7 +589,7 @@ int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
         if (r < 0)
                 return log_error_errno(r, "Cannot allocate the event loop: %m");
 
-        r = events_watch_new(m->event, unit_events_changed, &m->events_watch);
+        r = events_watch_new(m->event, EVENTS_BATCH_INTERVAL, unit_events_changed, &m->events_watch);
         if (r < 0)
                 return log_error_errno(r, "Cannot set up inotify for memory.events: %m");
 
