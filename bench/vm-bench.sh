@@ -29,7 +29,7 @@ if [[ ! -f $BENCH_BUILD/build.ninja ]]; then
         meson setup "$BENCH_BUILD" "$SRC" -Dtests=false -Dbench=true >"$LOG" 2>&1 ||
                 { tail -n 20 "$LOG" >&2; rm -f "$LOG"; exit 1; }
 fi
-meson compile -C "$BENCH_BUILD" bench/sampler-bench >"$LOG" 2>&1 ||
+meson compile -C "$BENCH_BUILD" bench/sampler-bench bench/rss-floor >"$LOG" 2>&1 ||
         { tail -n 20 "$LOG" >&2; exit 1; }
 rm -f "$LOG"
 
@@ -39,4 +39,5 @@ exec "$SRC/tests/system/run.sh" \
         --guest-args "$UNITS $MEASURE $INTERVAL" \
         --extra-bin "$HERE/cgroup-read-bench.c" \
         --extra-file "$BENCH_BUILD/bench/sampler-bench" \
+        --extra-file "$BENCH_BUILD/bench/rss-floor" \
         --no-test-conf --memory 2048 --timeout 1500
