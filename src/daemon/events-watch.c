@@ -5,15 +5,15 @@
  * INT_MAX), so new entries go to the end of the sorted table and lookups are a
  * binary search.
  *
- * A unit that lives above its memory.high bumps the "high" counter on every
- * charge, and the kernel notifies up to 50 times a second per file: measured
- * in the VM, one such unit woke memmond 24 times a second. So after a batch the
- * fd is polled from a timer every min_interval for as long as events keep
- * coming, and each watch's handler runs once per batch however many events it
- * had. The first event after a quiet spell is still handled at once.
+ * With min_interval > 0, after a batch the fd is polled from a timer every
+ * min_interval for as long as events keep coming, and each watch's handler
+ * runs once per batch however many events it had; the first event after a
+ * quiet spell is still handled at once. memmond keeps units whose
+ * memory.events changes only in "high" on such a watch (see unit.c).
  */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -22,10 +22,11 @@
 
 #include "events-watch.h"
 #include "log.h"
+#include "util.h"
 
 typedef struct Watch {
         int wd;
-        bool pending;                   /* modified in the batch being read (fits the padding) */
+        unsigned pending;               /* EventsWatchChange seen in the batch being read (fits the padding) */
         void *userdata;
 } Watch;
 
@@ -37,6 +38,7 @@ struct EventsWatch {
         EventsWatchHandler handler;
         Watch *watches;                 /* sorted by wd */
         size_t n_watches, n_allocated;
+        unsigned generation;            /* bumped when the table changes */
 };
 
 /* Index of wd, or where it would go. */
@@ -56,16 +58,27 @@ static size_t find(const EventsWatch *w, int wd) {
 static void forget(EventsWatch *w, size_t i) {
         memmove(w->watches + i, w->watches + i + 1, (w->n_watches - i - 1) * sizeof(Watch));
         w->n_watches--;
+        w->generation++;
 }
 
-/* Notes one event; IN_IGNORED is handed on at once, modifications once per batch. */
+static unsigned classify(const struct inotify_event *ev) {
+        if (ev->len == 0)
+                return 0;
+        if (streq(ev->name, "memory.events"))
+                return EVENTS_WATCH_EVENTS;
+        if (streq(ev->name, "memory.max") || streq(ev->name, "memory.high") || streq(ev->name, "memory.low"))
+                return EVENTS_WATCH_LIMITS;
+        return 0;
+}
+
+/* Notes one event; IN_IGNORED is handed on at once, changes once per batch. */
 static void note(EventsWatch *w, const struct inotify_event *ev) {
         size_t i;
 
         if (ev->mask & IN_Q_OVERFLOW) {
-                log_warning("inotify queue overflow: re-reading memory.events of every unit.");
+                log_warning("inotify queue overflow: re-reading memory.events and the limits of every unit.");
                 for (i = 0; i < w->n_watches; i++)
-                        w->watches[i].pending = true;
+                        w->watches[i].pending |= EVENTS_WATCH_EVENTS | EVENTS_WATCH_LIMITS;
                 return;
         }
 
@@ -76,9 +89,9 @@ static void note(EventsWatch *w, const struct inotify_event *ev) {
         if (ev->mask & IN_IGNORED) {
                 void *userdata = w->watches[i].userdata;
                 forget(w, i);
-                w->handler(userdata, IN_IGNORED);
+                w->handler(userdata, EVENTS_WATCH_GONE);
         } else if (ev->mask & IN_MODIFY)
-                w->watches[i].pending = true;
+                w->watches[i].pending |= classify(ev);
 }
 
 /* Reads every queued event, then runs the handlers. Returns the number of events read. */
@@ -106,11 +119,14 @@ static size_t drain(EventsWatch *w) {
                 }
         }
 
-        /* Handlers do not add or remove watches for IN_MODIFY, so indices stay valid. */
         for (size_t i = 0; i < w->n_watches; i++)
-                if (w->watches[i].pending) {
-                        w->watches[i].pending = false;
-                        w->handler(w->watches[i].userdata, IN_MODIFY);
+                if (w->watches[i].pending != 0) {
+                        unsigned what = w->watches[i].pending, generation = w->generation;
+                        w->watches[i].pending = 0;
+                        w->handler(w->watches[i].userdata, what);
+                        /* The handler moved a watch: indices shifted, look again (flags are cleared). */
+                        if (w->generation != generation)
+                                i = SIZE_MAX;   /* the loop's i++ makes it 0 */
                 }
         return n_events;
 }
@@ -198,7 +214,7 @@ int events_watch_add(EventsWatch *w, const char *path, void *userdata) {
                 w->n_allocated = n;
         }
 
-        wd = inotify_add_watch(w->fd, path, IN_MODIFY | IN_DONT_FOLLOW);
+        wd = inotify_add_watch(w->fd, path, IN_MODIFY | IN_ONLYDIR | IN_DONT_FOLLOW);
         if (wd < 0)
                 return -errno;
 
@@ -211,6 +227,7 @@ int events_watch_add(EventsWatch *w, const char *path, void *userdata) {
         memmove(w->watches + i + 1, w->watches + i, (w->n_watches - i) * sizeof(Watch));
         w->watches[i] = (Watch) { .wd = wd, .userdata = userdata };
         w->n_watches++;
+        w->generation++;
         return wd;
 }
 

@@ -2,10 +2,16 @@
 #pragma once
 
 /*
- * One inotify fd for every watched unit's memory.events, with a sorted table
- * from watch descriptor to the unit. sd-event's inotify sources cost about
- * 350 bytes per watched file (source, inode data, hash entries, a path copy);
+ * One inotify fd with a watch on every unit's cgroup directory, and a sorted
+ * table from watch descriptor to the unit. sd-event's inotify sources cost
+ * about 350 bytes per watch (source, inode data, hash entries, a path copy);
  * this costs 16.
+ *
+ * A directory watch hears both things memmond waits for, by file name: the
+ * kernel's notifications on memory.events (kernfs notifies the parent too;
+ * measured on Debian 12's 6.1), and writes to memory.max, .high and .low,
+ * which only userspace makes (systemd, on a unit's start and on
+ * set-property). Everything else written there is ignored.
  */
 
 #include <stdint.h>
@@ -14,13 +20,19 @@
 #include "time-util.h"
 #include "util.h"
 
+typedef enum EventsWatchChange {
+        EVENTS_WATCH_EVENTS = 1 << 0,   /* memory.events changed */
+        EVENTS_WATCH_LIMITS = 1 << 1,   /* memory.max, .high or .low was written */
+        EVENTS_WATCH_GONE   = 1 << 2,   /* the kernel dropped the watch: the cgroup is gone */
+} EventsWatchChange;
+
 /*
- * mask: IN_MODIFY (the file changed, or events were lost and every watch should
- * re-read) or IN_IGNORED (the kernel dropped the watch: the cgroup is gone; the
- * watch is already forgotten here). A handler must not add or remove watches
- * for IN_MODIFY.
+ * what: EVENTS_WATCH_GONE alone (the watch is already forgotten here), or
+ * EVENTS and/or LIMITS (both when events were lost: everything should be
+ * re-read). A handler may add and remove watches (also of this EventsWatch),
+ * except when called with GONE.
  */
-typedef void (*EventsWatchHandler)(void *userdata, uint32_t mask);
+typedef void (*EventsWatchHandler)(void *userdata, unsigned what);
 
 typedef struct EventsWatch EventsWatch;
 
@@ -33,7 +45,7 @@ int events_watch_new(sd_event *e, usec_t min_interval, EventsWatchHandler handle
 EventsWatch *events_watch_free(EventsWatch *w);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EventsWatch *, events_watch_free);
 
-/* Watches path for IN_MODIFY. Returns the watch descriptor or a negative errno (-ENOENT: gone). */
+/* Watches the cgroup directory at path. Returns the watch descriptor or a negative errno (-ENOENT: gone). */
 int events_watch_add(EventsWatch *w, const char *path, void *userdata);
 /* Stops a watch; wd < 0 is a no-op. Always returns -1, for u->wd = events_watch_remove(...). */
 int events_watch_remove(EventsWatch *w, int wd);

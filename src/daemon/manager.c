@@ -26,12 +26,8 @@
 
 /* Slice changes come in bursts (a unit start creates several dirs): coalesce. */
 #define RESCAN_SOON_DELAY (50 * USEC_PER_MSEC)
-/*
- * memory.events changes seen in a burst are handled in batches this far apart:
- * units throttled at memory.high would otherwise wake memmond up to 50 times a
- * second each. Well inside the 2 s in which an oom_kill must be reported.
- */
-#define EVENTS_BATCH_INTERVAL (200 * USEC_PER_MSEC)
+/* How often the storm watch is read while busy (see unit.c). */
+#define STORM_BATCH_INTERVAL (200 * USEC_PER_MSEC)
 
 static void free_nothing(void *p) {
 }
@@ -589,9 +585,11 @@ int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
         if (r < 0)
                 return log_error_errno(r, "Cannot allocate the event loop: %m");
 
-        r = events_watch_new(m->event, EVENTS_BATCH_INTERVAL, unit_events_changed, &m->events_watch);
+        r = events_watch_new(m->event, 0, unit_watch_changed, &m->events_watch);
+        if (r >= 0)
+                r = events_watch_new(m->event, STORM_BATCH_INTERVAL, unit_watch_changed, &m->storm_watch);
         if (r < 0)
-                return log_error_errno(r, "Cannot set up inotify for memory.events: %m");
+                return log_error_errno(r, "Cannot set up inotify for the units' cgroups: %m");
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -630,6 +628,7 @@ Manager *manager_free(Manager *m) {
         free(m->units);
         tdestroy(m->units_by_name, free_nothing); /* the units were freed above */
         events_watch_free(m->events_watch);       /* after the units: they remove their watches */
+        events_watch_free(m->storm_watch);
         for (size_t i = 0; i < m->n_slices; i++) {
                 sd_event_source_disable_unref(m->slices[i].source);
                 free(m->slices[i].path);

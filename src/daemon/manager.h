@@ -68,7 +68,8 @@ typedef struct Manager {
 
         AlertLog *alerts;
 
-        EventsWatch *events_watch;      /* inotify on every unit's memory.events */
+        EventsWatch *events_watch;      /* inotify on every unit's cgroup directory, read at once */
+        EventsWatch *storm_watch;       /* the same for units in a storm of "high" events, read in batches */
         Unit **units;                   /* dense, for iteration */
         size_t n_units, n_units_allocated;
         void *units_by_name;            /* tsearch() tree of Unit* */

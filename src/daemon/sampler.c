@@ -44,7 +44,7 @@ static int gone(int r) {
 }
 
 void cgroup_files_close(CgroupFiles *f) {
-        for (size_t i = 0; i < _CGROUP_FILE_MAX; i++)
+        for (size_t i = 0; i < _CGROUP_FILE_HELD; i++)
                 f->fd[i] = safe_close(f->fd[i]);
 }
 
@@ -74,7 +74,7 @@ int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path) {
         if (dir_fd < 0)
                 return gone(-errno);
 
-        for (CgroupFile i = 0; i < _CGROUP_FILE_MAX; i++) {
+        for (CgroupFile i = 0; i < _CGROUP_FILE_HELD; i++) {
                 int fd = open_one(dir_fd, file_names[i], i);
 
                 if (fd == -ENOENT)
@@ -143,33 +143,41 @@ int sampler_read_fast(const CgroupFiles *f, Sample *s) {
         return 0;
 }
 
-int sampler_read_slow(const CgroupFiles *f, Sample *s) {
+int sampler_read_stat(const CgroupFiles *f, Sample *s) {
         /* memory.stat is about 1.5 KiB on 6.1 and grows with kernels: leave room. */
         static char stat_buf[16384];
-        MemoryLimits l = { .valid = true, .max = LIMIT_MAX, .high = LIMIT_MAX, .low = 0 };
         int r;
 
         r = read_small(f->fd[CGROUP_FILE_STAT], stat_buf, sizeof stat_buf);
         if (r < 0)
                 return r;
-        r = parse_memory_stat(stat_buf, &s->stat);
-        if (r < 0)
-                return r;
+        return parse_memory_stat(stat_buf, &s->stat);
+}
 
-        r = read_u64_file(f->fd[CGROUP_FILE_MAX], &l.max, true);
+/* One limit: -ENOENT if an optional one is absent. */
+static int read_limit(int root_fd, const char *path, CgroupFile which, uint64_t *ret) {
+        _cleanup_(closep) int fd = -1;
+
+        fd = cgroup_file_open(root_fd, path, which);
+        if (fd < 0)
+                return fd;
+        return read_u64_file(fd, ret, true);
+}
+
+int sampler_read_limits(int root_fd, const char *path, MemoryLimits *ret) {
+        MemoryLimits l = { .valid = true, .max = LIMIT_MAX, .high = LIMIT_MAX, .low = 0 };
+        int r;
+
+        r = read_limit(root_fd, path, CGROUP_FILE_MAX, &l.max);
         if (r < 0)
                 return r;
-        if (f->fd[CGROUP_FILE_HIGH] >= 0) {
-                r = read_u64_file(f->fd[CGROUP_FILE_HIGH], &l.high, true);
-                if (r < 0)
-                        return r;
-        }
-        if (f->fd[CGROUP_FILE_LOW] >= 0) {
-                r = read_u64_file(f->fd[CGROUP_FILE_LOW], &l.low, true);
-                if (r < 0)
-                        return r;
-        }
-        s->limits = l;
+        r = read_limit(root_fd, path, CGROUP_FILE_HIGH, &l.high);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        r = read_limit(root_fd, path, CGROUP_FILE_LOW, &l.low);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        *ret = l;
         return 0;
 }
 

@@ -6,6 +6,12 @@
  * re-read with pread(fd, buf, n, 0) at each tick. A unit whose cgroup was
  * removed returns -ENODEV; the caller decides whether it vanished or was
  * recreated (see unit.c).
+ *
+ * The limits are not held: they change only when written, which inotify on
+ * the unit's directory reports (events-watch.c), so they are read with
+ * open/read/close then. Each held fd costs the kernel about 5 KiB (a
+ * seq_file page and a struct file); three fewer a unit is 15 MiB at 1,000
+ * units.
  */
 
 #include <stdbool.h>
@@ -19,21 +25,22 @@ typedef enum CgroupFile {
         CGROUP_FILE_EVENTS,
         CGROUP_FILE_PRESSURE,           /* absent without PSI */
         CGROUP_FILE_STAT,
-        CGROUP_FILE_MAX,
+        _CGROUP_FILE_HELD,              /* the files above are held open */
+        CGROUP_FILE_MAX = _CGROUP_FILE_HELD,
         CGROUP_FILE_HIGH,
         CGROUP_FILE_LOW,
         _CGROUP_FILE_MAX,
 } CgroupFile;
 
 typedef struct CgroupFiles {
-        int fd[_CGROUP_FILE_MAX];
+        int fd[_CGROUP_FILE_HELD];
 } CgroupFiles;
 
-#define CGROUP_FILES_INIT { .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+#define CGROUP_FILES_INIT { .fd = { -1, -1, -1, -1, -1, -1 } }
 
 const char *cgroup_file_name(CgroupFile f);
 
-/* Opens the files of root/path. -ENODEV/-ENOENT: the cgroup is gone. */
+/* Opens the held files of root/path. -ENODEV: the cgroup is gone. */
 int cgroup_files_open(CgroupFiles *f, int root_fd, const char *path);
 void cgroup_files_close(CgroupFiles *f);
 /* One of the files, read-only: an fd, -ENOENT for an absent optional file, -ENODEV if the cgroup is gone. */
@@ -41,8 +48,10 @@ int cgroup_file_open(int root_fd, const char *path, CgroupFile which);
 
 /* memory.current, .peak, .swap.current, .events, .pressure; leaves stat and limits alone. */
 int sampler_read_fast(const CgroupFiles *f, Sample *s);
-/* memory.stat and the limits: the kernel flushes stat about every 2 s, read it less often. */
-int sampler_read_slow(const CgroupFiles *f, Sample *s);
+/* memory.stat: the kernel flushes it about every 2 s, read it less often. */
+int sampler_read_stat(const CgroupFiles *f, Sample *s);
+/* memory.max, .high and .low of root/path, each opened, read and closed. -ENODEV: gone. */
+int sampler_read_limits(int root_fd, const char *path, MemoryLimits *ret);
 /* Only memory.events, for the inotify path. */
 int sampler_read_events(const CgroupFiles *f, MemoryEvents *ret);
 

@@ -21,20 +21,86 @@
 #include "manager.h"
 #include "unit.h"
 
-void unit_events_changed(void *userdata, uint32_t mask) {
-        Unit *u = userdata;
-        AlertChange ch[ALERT_CHANGES_MAX];
-        MemoryEvents e;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        size_t n;
+/*
+ * inotify reports every write to the limits; this bounds how stale they can get
+ * should one ever be missed. Three open/read/close a unit every 5 minutes.
+ */
+#define LIMITS_REFRESH (5 * 60 * USEC_PER_SEC)
+
+static int unit_read_limits(Unit *u, usec_t now) {
+        MemoryLimits l, *old = &u->sample.limits;
         int r;
 
-        if (mask & IN_IGNORED) {
-                /* The kernel dropped the watch: the cgroup is gone (or going). */
-                u->events_wd = -1;
-                manager_rescan_soon(u->manager);
+        r = sampler_read_limits(u->manager->root_fd, u->path, &l);
+        if (r < 0)
+                return r;
+        if (old->valid && (l.max != old->max || l.high != old->high || l.low != old->low))
+                log_debug("%s: limits changed: max %llu, high %llu, low %llu.", u->name,
+                          (unsigned long long) l.max, (unsigned long long) l.high, (unsigned long long) l.low);
+        *old = l;
+        u->limits_time = now;
+        return 0;
+}
+
+/*
+ * A unit throttled at its memory.high bumps the "high" counter on every charge,
+ * and the kernel notifies up to 50 times a second: one such unit was measured
+ * to wake memmond 24 times a second. After STORM_STREAK reads in a row that
+ * changed only "high" (or "low"), the unit's watch moves to the manager's
+ * storm_watch, read at most every 200 ms for all such units together. Any
+ * other change (max, oom, oom_kill) moves it back at once, and so do 2 s
+ * without changes. Other units' watches are never delayed: an OOM-killed unit's
+ * cgroup is removed within milliseconds, and its memory.events must be read
+ * before that.
+ */
+#define STORM_STREAK 10
+#define STORM_QUIET (2 * USEC_PER_SEC)
+
+static EventsWatch *unit_watch_of(const Unit *u) {
+        return u->storming ? u->manager->storm_watch : u->manager->events_watch;
+}
+
+/* The new watch first, so no change falls between the two. */
+static void unit_move_watch(Unit *u, bool storm) {
+        Manager *m = u->manager;
+        EventsWatch *from = unit_watch_of(u);
+        char p[4096];
+        int r;
+
+        if (u->storming == storm || u->events_wd < 0)
+                return;
+        snprintf(p, sizeof p, "%s/%s", m->cgroup_root, u->path);
+        r = events_watch_add(storm ? m->storm_watch : m->events_watch, p, u);
+        if (r < 0) {
+                /* Keeps the old watch; gone is found out by the next sample. */
+                log_debug_errno(r, "%s: cannot move the watch of %s: %m", u->name, p);
                 return;
         }
+        (void) events_watch_remove(from, u->events_wd);
+        u->events_wd = r;
+        u->storming = storm;
+        u->high_streak = 0;
+        log_debug("%s: memory.events %s.", u->name,
+                  storm ? "changes only in \"high\", many times a second: read in batches" : "read at once again");
+}
+
+static bool events_only_high(const MemoryEvents *old, const MemoryEvents *new) {
+        return old->valid && new->valid &&
+               new->max == old->max && new->oom == old->oom &&
+               new->oom_kill == old->oom_kill && new->oom_group_kill == old->oom_group_kill;
+}
+
+static void unit_check_storm(Unit *u, usec_t now) {
+        if (u->storming && now - u->events_time >= STORM_QUIET)
+                unit_move_watch(u, false);
+}
+
+static void unit_events_changed(Unit *u, usec_t now) {
+        AlertChange ch[ALERT_CHANGES_MAX];
+        MemoryEvents e;
+        bool only_high;
+        size_t n;
+        int r;
 
         r = sampler_read_events(&u->files, &e);
         if (r == -ENODEV) {
@@ -47,7 +113,43 @@ void unit_events_changed(void *userdata, uint32_t mask) {
         }
         n = evaluate_unit_events(&u->alerts, u->name, &e, u->sample.current, now, ch);
         manager_deliver(u->manager, u->alerts.slot, &u->budget, ch, n, now);
+        only_high = events_only_high(&u->sample.events, &e);
         u->sample.events = e;
+
+        if (u->storming) {
+                if (!only_high)
+                        unit_move_watch(u, false);
+        } else if (only_high && now - u->events_time < USEC_PER_SEC) {
+                if (++u->high_streak >= STORM_STREAK)
+                        unit_move_watch(u, true);
+        } else
+                u->high_streak = 0;
+        u->events_time = now;
+}
+
+void unit_watch_changed(void *userdata, unsigned what) {
+        Unit *u = userdata;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        int r;
+
+        if (what & EVENTS_WATCH_GONE) {
+                /* The kernel dropped the watch: the cgroup is gone (or going). */
+                u->events_wd = -1;
+                u->storming = false;
+                manager_rescan_soon(u->manager);
+                return;
+        }
+        if (what & EVENTS_WATCH_LIMITS) {
+                r = unit_read_limits(u, now);
+                if (r == -ENODEV) {
+                        manager_rescan_soon(u->manager);
+                        return;
+                }
+                if (r < 0)
+                        log_debug_errno(r, "%s: cannot read the limits: %m", u->name);
+        }
+        if (what & EVENTS_WATCH_EVENTS)
+                unit_events_changed(u, now);
 }
 
 static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -75,7 +177,9 @@ static void unit_drop_trigger(Unit *u) {
 }
 
 static void unit_drop_sources(Unit *u) {
-        u->events_wd = events_watch_remove(u->manager->events_watch, u->events_wd);
+        u->events_wd = events_watch_remove(unit_watch_of(u), u->events_wd);
+        u->storming = false;
+        u->high_streak = 0;
         unit_drop_trigger(u);
 }
 
@@ -190,14 +294,20 @@ static int unit_open(Unit *u) {
                 return r;
         (void) unit_hold_swap(u, m->host_swap);
 
-        /* The watch must be on memory.events itself: a directory watch misses its changes. */
-        snprintf(p, sizeof p, "%s/%s/memory.events", m->cgroup_root, u->path);
+        snprintf(p, sizeof p, "%s/%s", m->cgroup_root, u->path);
         r = events_watch_add(m->events_watch, p, u);
-        if (r == -ENOENT)
+        if (r == -ENOENT || r == -ENOTDIR)
                 return -ENODEV;
         if (r < 0)
-                return log_warning_errno(r, "%s: cannot watch memory.events: %m", u->name);
+                return log_warning_errno(r, "%s: cannot watch %s: %m", u->name, p);
         u->events_wd = r;
+
+        /* After the watch: a write between the two is then read either way. */
+        r = unit_read_limits(u, now_usec(CLOCK_MONOTONIC));
+        if (r == -ENODEV)
+                return r;
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot read the limits, rules on them wait for a valid one: %m", u->name);
 
         r = unit_arm_trigger(u);
         if (r == -ENOENT || r == -ENODEV)
@@ -340,6 +450,9 @@ int unit_sample(Unit *u, usec_t now, bool record) {
         size_t n;
         int r;
 
+        if (u->storming)
+                unit_check_storm(u, now);
+
         r = sampler_read_fast(&u->files, s);
         if (r == -ENODEV) {
                 r = unit_recover(u);
@@ -351,10 +464,15 @@ int unit_sample(Unit *u, usec_t now, bool record) {
                 return unit_sample_failed(u, r, "memory.current or memory.events");
 
         if (!u->has_sample || u->stat_time == 0 || now - u->stat_time >= m->config->stat_interval) {
-                r = sampler_read_slow(&u->files, s);
+                r = sampler_read_stat(&u->files, s);
                 if (r < 0)
-                        return unit_sample_failed(u, r, "memory.stat or the limits");
+                        return unit_sample_failed(u, r, "memory.stat");
                 u->stat_time = now;
+                if (now - u->limits_time >= LIMITS_REFRESH) {
+                        r = unit_read_limits(u, now);
+                        if (r < 0)
+                                return unit_sample_failed(u, r, "the limits");
+                }
         }
         s->timestamp = now;
         if (u->sample_failing)

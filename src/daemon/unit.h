@@ -30,7 +30,8 @@ typedef struct Unit {
         History *history;
         Sample sample;                  /* latest */
         bool has_sample;
-        usec_t stat_time;               /* last memory.stat/limits read */
+        usec_t stat_time;               /* last memory.stat read */
+        usec_t limits_time;             /* last read of the limits */
         uint64_t n_samples;
 
         RuleConfig rules;
@@ -43,7 +44,10 @@ typedef struct Unit {
         unsigned cgroup_restarts;       /* times the cgroup was seen recreated */
         uint64_t restart_freed;         /* bytes the last restart freed */
 
-        int events_wd;                  /* inotify watch on memory.events (events-watch.c), -1: none */
+        int events_wd;                  /* inotify watch on the cgroup directory (events-watch.c), -1: none */
+        bool storming;                  /* the watch is on the manager's storm_watch (see unit.c) */
+        uint8_t high_streak;            /* memory.events reads in a row, < 1 s apart, that changed only "high" */
+        usec_t events_time;             /* last read of memory.events through the watch */
         sd_event_source *trigger_source;
 
         bool seen;                      /* rescan mark */
@@ -74,8 +78,8 @@ int unit_analyse(Unit *u, usec_t now);
 /* The cgroup was recreated under the same name (a restart): start a new baseline. */
 int unit_reopen(Unit *u, const char *new_path, uint64_t new_id);
 
-/* EventsWatchHandler for the unit's memory.events: an OOM kill or max event is seen at once. */
-void unit_events_changed(void *userdata, uint32_t mask);
+/* EventsWatchHandler: an OOM kill or max event, or a new limit, is seen at once. */
+void unit_watch_changed(void *userdata, unsigned what);
 /* Clears the unit's active alerts (it is going away). */
 void unit_vanish(Unit *u, usec_t now);
 

@@ -5,8 +5,9 @@
 # journald (private mount namespace, tmpfs on /run and /var/log). Checks what a
 # sysadmin would see with journalctl: the start entry, a usage warning with its
 # fields and its clear, a unit created at run time picked up by inotify, an
-# oom_kill seen within a second through the memory.events watch, a vanished
-# unit dropped without errors, SIGHUP with a bad config keeping the old one.
+# oom_kill seen within a second through the watch on the unit's directory (also
+# during a storm of "high" events), a limit read when written, a vanished unit
+# dropped without errors, SIGHUP with a bad config keeping the old one.
 # TAP output. Skips (77) only when not root (unshare needs it).
 set -eu
 memmond=$1
@@ -113,7 +114,8 @@ check "oom_kill alert within 1 s ($(((t1 - t0) / 1000000)) ms)" [ $(((t1 - t0) /
 check "oom_kill alert has MEMMON_OOM_KILL_COUNT=1" [ "$(jfield $OOM late.service MEMMON_OOM_KILL_COUNT)" = 1 ]
 check "oom_kill alert has PRIORITY=2" [ "$(jfield $OOM late.service PRIORITY)" = 2 ]
 
-# a nested-slice unit and a user manager are watched
+# a nested-slice unit and a user manager are watched; memory.max is read when
+# written (the directory watch): its periodic re-read is 5 minutes away
 echo 990 >"$root/system.slice/app.slice/nested.service/memory.max"
 echo 900 >"$root/system.slice/app.slice/nested.service/memory.current"
 check "nested slice unit alerts" wait_entry 6 $USAGE nested.service
@@ -155,7 +157,7 @@ mkdir -p "$root"
 echo "cpu memory pids" >"$root/cgroup.controllers"
 mkunit system.slice/nopsi.service 100 max
 rm "$root/system.slice/nopsi.service/memory.pressure"
-printf '[Monitor]\nSampleInterval=200ms\nRescanInterval=1h\n[Rules]\nHostAvailableWarningPercent=0\nHostAvailableCriticalPercent=0\nHostPressureFullAvg10=0\n' >"$T/nopsi.conf"
+printf '[Monitor]\nSampleInterval=200ms\nRescanInterval=1h\nLogLevel=debug\n[Rules]\nHostAvailableWarningPercent=0\nHostAvailableCriticalPercent=0\nHostPressureFullAvg10=0\n' >"$T/nopsi.conf"
 # A fake /proc too, without swap: memory.swap.current is not held then (each held
 # cgroupfs fd costs the kernel a page), and is picked up when swap appears.
 mkdir -p "$T/proc"
@@ -173,6 +175,22 @@ meminfo 1048576
 check "swap enabled: memory.swap.current held" bash -c "for i in \$(seq 30); do [ \$(find /proc/$pid/fd -lname '*memory.swap.current' | wc -l) = 1 ] && exit 0; sleep 0.1; done; exit 1"
 meminfo 0
 check "swap disabled again: released" bash -c "for i in \$(seq 30); do [ \$(find /proc/$pid/fd -lname '*memory.swap.current' | wc -l) = 0 ] && exit 0; sleep 0.1; done; exit 1"
+
+# A unit throttled at its memory.high: "high" changes many times a second. Its
+# watch moves to the batched one; an oom_kill still comes through and moves it back.
+events() {
+        printf 'low 0\nhigh %s\nmax 0\noom 0\noom_kill %s\noom_group_kill 0\n' "$1" "$2" \
+                >"$root/system.slice/nopsi.service/memory.events"
+}
+for i in $(seq 40); do events "$i" 0; sleep 0.02; done
+check "a storm of high events: memory.events read in batches" \
+        grep -q 'nopsi.service: memory.events changes only in "high", many times a second' "$T/stderr-nopsi"
+t0=$(date +%s%N)
+events 41 1
+check "an oom_kill in the storm is reported" wait_entry 3 $OOM nopsi.service
+t1=$(date +%s%N)
+check "within 1 s ($(((t1 - t0) / 1000000)) ms)" [ $(((t1 - t0) / 1000000)) -lt 1000 ]
+check "and the unit's memory.events is read at once again" grep -q 'nopsi.service: memory.events read at once again' "$T/stderr-nopsi"
 kill -TERM $pid
 wait $pid
 check "no errors on stderr" bash -c "! grep -iE 'error|failed|cannot' '$T/stderr' | grep -v 'previous configuration\|Bogus\|Configuration is invalid\|unknown key\|Reloading'"

@@ -9,19 +9,21 @@
 #include "events-watch.h"
 #include "time-util.h"
 
-/* What the handler heard, per file. */
+/* What the handler heard, per cgroup directory. */
 typedef struct Heard {
-        unsigned modified, ignored;
+        unsigned modified, limits, gone;
         usec_t last;                    /* CLOCK_MONOTONIC of the last call */
 } Heard;
 
-static void handler(void *userdata, uint32_t mask) {
+static void handler(void *userdata, unsigned what) {
         Heard *h = userdata;
 
-        if (mask & IN_MODIFY)
+        if (what & EVENTS_WATCH_EVENTS)
                 h->modified++;
-        if (mask & IN_IGNORED)
-                h->ignored++;
+        if (what & EVENTS_WATCH_LIMITS)
+                h->limits++;
+        if (what & EVENTS_WATCH_GONE)
+                h->gone++;
         h->last = now_usec(CLOCK_MONOTONIC);
 }
 
@@ -33,12 +35,33 @@ static void run_briefly(sd_event *e) {
                 ;
 }
 
-static void touch(const char *path) {
-        /* In place, as the kernel updates memory.events (g_file_set_contents() would rename). */
-        FILE *f = fopen(path, "we");
+static void write_in(const char *dir, const char *name, const char *text) {
+        /* In place, as the kernel and systemd write (g_file_set_contents() would rename). */
+        g_autofree char *p = g_build_filename(dir, name, NULL);
+        FILE *f = fopen(p, "we");
         g_assert_nonnull(f);
-        g_assert_cmpint(fputs("oom_kill 1\n", f), >=, 0);
+        g_assert_cmpint(fputs(text, f), >=, 0);
         g_assert_cmpint(fclose(f), ==, 0);
+}
+
+static void touch(const char *dir) {
+        write_in(dir, "memory.events", "oom_kill 1\n");
+}
+
+static void make_cgroup(const char *dir) {
+        g_assert_cmpint(g_mkdir(dir, 0755), ==, 0);
+        touch(dir);
+        write_in(dir, "memory.max", "max\n");
+}
+
+static void remove_cgroup(const char *dir) {
+        static const char *const files[] = { "memory.events", "memory.max", "memory.high", "cgroup.procs" };
+
+        for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_autofree char *p = g_build_filename(dir, files[i], NULL);
+                (void) g_unlink(p);
+        }
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 static void test_many(void) {
@@ -55,13 +78,17 @@ static void test_many(void) {
         g_assert_cmpint(events_watch_new(e, 20 * USEC_PER_MSEC, handler, &w), ==, 0);
 
         for (int i = 0; i < N; i++) {
-                paths[i] = g_strdup_printf("%s/events.%d", dir, i);
-                touch(paths[i]);
+                paths[i] = g_strdup_printf("%s/unit%d.service", dir, i);
+                make_cgroup(paths[i]);
                 wd[i] = events_watch_add(w, paths[i], &heard[i]);
                 g_assert_cmpint(wd[i], >=, 0);
         }
         g_assert_cmpuint(events_watch_count(w), ==, N);
-        g_assert_cmpint(events_watch_add(w, "/nonexistent/memory.events", &heard[0]), ==, -ENOENT);
+        g_assert_cmpint(events_watch_add(w, "/nonexistent/unit.service", &heard[0]), ==, -ENOENT);
+        {
+                g_autofree char *file = g_build_filename(paths[0], "memory.events", NULL);
+                g_assert_cmpint(events_watch_add(w, file, &heard[0]), ==, -ENOTDIR);
+        }
 
         /* Each change reaches the right owner, and only it. */
         for (int i = 0; i < N; i += 7)
@@ -81,18 +108,38 @@ static void test_many(void) {
         run_briefly(e);
         for (int i = 0; i < N; i++) {
                 g_assert_cmpuint(heard[i].modified > 0, ==, i % 2 == 1);
-                g_assert_cmpuint(heard[i].ignored, ==, 0);      /* our own removal is not news */
+                g_assert_cmpuint(heard[i].gone, ==, 0); /* our own removal is not news */
         }
 
-        /* A file that goes away: IN_IGNORED to its owner, and the watch is forgotten. */
+        /* Which file was written: the limits, memory.events, or anything else (ignored). */
         memset(heard, 0, sizeof heard);
-        g_assert_cmpint(g_unlink(paths[1]), ==, 0);
+        write_in(paths[3], "memory.max", "1048576\n");
+        write_in(paths[5], "memory.high", "max\n");
+        write_in(paths[5], "memory.events", "oom_kill 2\n");
+        write_in(paths[7], "cgroup.procs", "0\n");
+        write_in(paths[7], "memory.events.local", "oom_kill 2\n");
         run_briefly(e);
-        g_assert_cmpuint(heard[1].ignored, ==, 1);
+        g_assert_cmpuint(heard[3].limits, ==, 1);
+        g_assert_cmpuint(heard[3].modified, ==, 0);
+        /* Both in one batch: one call. */
+        g_assert_cmpuint(heard[5].limits, ==, 1);
+        g_assert_cmpuint(heard[5].modified, ==, 1);
+        g_assert_cmpuint(heard[7].limits + heard[7].modified + heard[7].gone, ==, 0);
+        {
+                g_autofree char *p = g_build_filename(paths[7], "memory.events.local", NULL);
+                g_assert_cmpint(g_unlink(p), ==, 0);
+        }
+
+        /* A cgroup that goes away: GONE to its owner, and the watch is forgotten. */
+        memset(heard, 0, sizeof heard);
+        remove_cgroup(paths[1]);
+        run_briefly(e);
+        g_assert_cmpuint(heard[1].gone, ==, 1);
         g_assert_cmpuint(events_watch_count(w), ==, N / 2 - 1);
         g_assert_cmpint(events_watch_remove(w, wd[1]), ==, -1); /* already gone: a no-op */
+        make_cgroup(paths[1]);
 
-        /* The same file added again after removal gets a new descriptor and works. */
+        /* The same directory added again after removal gets a new descriptor and works. */
         wd[0] = events_watch_add(w, paths[0], &heard[0]);
         g_assert_cmpint(wd[0], >=, 0);
         touch(paths[0]);
@@ -100,7 +147,7 @@ static void test_many(void) {
         g_assert_cmpuint(heard[0].modified, >, 0);
 
         for (int i = 0; i < N; i++) {
-                (void) g_unlink(paths[i]);
+                remove_cgroup(paths[i]);
                 g_free(paths[i]);
         }
         g_assert_cmpint(g_rmdir(dir), ==, 0);
@@ -117,7 +164,7 @@ static void run_until(sd_event *e, usec_t until) {
 
 static void test_storm(void) {
         g_autofree char *dir = g_dir_make_tmp("memmon-ew-XXXXXX", NULL);
-        g_autofree char *a = g_strdup_printf("%s/a", dir), *b = g_strdup_printf("%s/b", dir);
+        g_autofree char *a = g_strdup_printf("%s/a.service", dir), *b = g_strdup_printf("%s/b.service", dir);
         const usec_t interval = 100 * USEC_PER_MSEC, storm = 1000 * USEC_PER_MSEC;
         Heard ha = {}, hb = {};
         usec_t t, last_touch = 0;
@@ -128,8 +175,8 @@ static void test_storm(void) {
         g_assert_nonnull(dir);
         g_assert_cmpint(sd_event_new(&e), >=, 0);
         g_assert_cmpint(events_watch_new(e, interval, handler, &w), ==, 0);
-        touch(a);
-        touch(b);
+        make_cgroup(a);
+        make_cgroup(b);
         g_assert_cmpint(events_watch_add(w, a, &ha), >=, 0);
         g_assert_cmpint(events_watch_add(w, b, &hb), >=, 0);
 
@@ -170,8 +217,86 @@ static void test_storm(void) {
 
         g_assert_null(events_watch_free(w));
         sd_event_unref(e);
-        (void) g_unlink(a);
-        (void) g_unlink(b);
+        remove_cgroup(a);
+        remove_cgroup(b);
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
+/* A unit-like owner that moves its own watch to another EventsWatch from its handler. */
+typedef struct Mover {
+        Heard heard;
+        const char *path;
+        EventsWatch *on, *other;
+        int wd;
+        bool move;
+} Mover;
+
+static void mover_handler(void *userdata, unsigned what) {
+        Mover *m = userdata;
+        EventsWatch *t;
+        int wd;
+
+        handler(&m->heard, what);
+        if (!m->move)
+                return;
+        wd = events_watch_add(m->other, m->path, m);
+        g_assert_cmpint(wd, >=, 0);
+        g_assert_cmpint(events_watch_remove(m->on, m->wd), ==, -1);
+        m->wd = wd;
+        t = m->on, m->on = m->other, m->other = t;
+        m->move = false;
+}
+
+static void test_move(void) {
+        g_autofree char *dir = g_dir_make_tmp("memmon-ew-XXXXXX", NULL);
+        enum { N = 6 };
+        Mover mv[N] = {};
+        char *paths[N];
+        sd_event *e = NULL;
+        EventsWatch *w1 = NULL, *w2 = NULL;
+
+        g_assert_cmpint(sd_event_new(&e), >=, 0);
+        g_assert_cmpint(events_watch_new(e, 0, mover_handler, &w1), ==, 0);
+        g_assert_cmpint(events_watch_new(e, 20 * USEC_PER_MSEC, mover_handler, &w2), ==, 0);
+        for (int i = 0; i < N; i++) {
+                paths[i] = g_strdup_printf("%s/m%d.service", dir, i);
+                make_cgroup(paths[i]);
+                mv[i] = (Mover) { .path = paths[i], .on = w1, .other = w2, .move = i % 2 == 0 };
+                mv[i].wd = events_watch_add(w1, paths[i], &mv[i]);
+                g_assert_cmpint(mv[i].wd, >=, 0);
+        }
+
+        /* Handlers that move their watch mid-batch: every owner is still called exactly
+         * once, in that one dispatch (our removals' IN_IGNORED would otherwise cover up
+         * a skipped one by a second drain). */
+        for (int i = 0; i < N; i++)
+                touch(paths[i]);
+        g_assert_cmpint(sd_event_run(e, 200 * USEC_PER_MSEC), >, 0);
+        for (int i = 0; i < N; i++)
+                g_assert_cmpuint(mv[i].heard.modified, ==, 1);
+        run_briefly(e);
+        for (int i = 0; i < N; i++)
+                g_assert_cmpuint(mv[i].heard.modified, ==, 1);
+        g_assert_cmpuint(events_watch_count(w1), ==, N / 2);
+        g_assert_cmpuint(events_watch_count(w2), ==, N / 2);
+
+        /* Each now hears through the watch it moved to, once. */
+        for (int i = 0; i < N; i++)
+                touch(paths[i]);
+        run_briefly(e);
+        run_briefly(e);
+        for (int i = 0; i < N; i++) {
+                g_assert_cmpuint(mv[i].heard.modified, ==, 2);
+                g_assert_true(mv[i].on == (i % 2 == 0 ? w2 : w1));
+        }
+
+        g_assert_null(events_watch_free(w1));
+        g_assert_null(events_watch_free(w2));
+        sd_event_unref(e);
+        for (int i = 0; i < N; i++) {
+                remove_cgroup(paths[i]);
+                g_free(paths[i]);
+        }
         g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
@@ -179,5 +304,6 @@ int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/events-watch/many", test_many);
         g_test_add_func("/events-watch/storm", test_storm);
+        g_test_add_func("/events-watch/move", test_move);
         return g_test_run();
 }

@@ -77,7 +77,7 @@ static void test_read_all(Fixture *fx, gconstpointer data) {
         Sample s = {};
 
         g_assert_cmpint(cgroup_files_open(&f, fx->root_fd, CG), ==, 0);
-        for (CgroupFile i = 0; i < _CGROUP_FILE_MAX; i++)
+        for (CgroupFile i = 0; i < _CGROUP_FILE_HELD; i++)
                 g_assert_cmpint(f.fd[i], >=, 0);
 
         g_assert_cmpint(sampler_read_fast(&f, &s), ==, 0);
@@ -104,8 +104,10 @@ static void test_read_all(Fixture *fx, gconstpointer data) {
         g_assert_false(s.stat.valid);
         g_assert_false(s.limits.valid);
 
-        g_assert_cmpint(sampler_read_slow(&f, &s), ==, 0);
+        g_assert_cmpint(sampler_read_stat(&f, &s), ==, 0);
         g_assert_true(s.stat.valid);
+        g_assert_false(s.limits.valid);
+        g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &s.limits), ==, 0);
         g_assert_cmpuint(s.stat.anon, ==, 100);
         g_assert_cmpuint(s.stat.file, ==, 200);
         g_assert_cmpuint(s.stat.kernel, ==, 30);
@@ -123,11 +125,12 @@ static void test_read_all(Fixture *fx, gconstpointer data) {
         g_assert_cmpuint(ev.oom_kill, ==, 4);
 
         cgroup_files_close(&f);
-        for (CgroupFile i = 0; i < _CGROUP_FILE_MAX; i++)
+        for (CgroupFile i = 0; i < _CGROUP_FILE_HELD; i++)
                 g_assert_cmpint(f.fd[i], ==, -1);
         cgroup_files_close(&f);         /* idempotent */
 
         g_assert_cmpstr(cgroup_file_name(CGROUP_FILE_SWAP), ==, "memory.swap.current");
+        g_assert_cmpstr(cgroup_file_name(CGROUP_FILE_LOW), ==, "memory.low");
         g_assert_null(cgroup_file_name(_CGROUP_FILE_MAX));
 }
 
@@ -151,7 +154,8 @@ static void test_optional_missing(Fixture *fx, gconstpointer data) {
         g_assert_false(s.has_swap);
         g_assert_false(s.pressure.valid);
         g_assert_true(s.events.valid);
-        g_assert_cmpint(sampler_read_slow(&f, &s), ==, 0);
+        g_assert_cmpint(sampler_read_stat(&f, &s), ==, 0);
+        g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &s.limits), ==, 0);
         g_assert_cmpuint(s.limits.max, ==, 65536);
         g_assert_cmpuint(s.limits.high, ==, LIMIT_MAX);
         g_assert_cmpuint(s.limits.low, ==, 0);
@@ -159,7 +163,7 @@ static void test_optional_missing(Fixture *fx, gconstpointer data) {
 }
 
 static void test_required_missing(Fixture *fx, gconstpointer data) {
-        static const char *const required[] = { "memory.current", "memory.events", "memory.stat", "memory.max" };
+        static const char *const required[] = { "memory.current", "memory.events", "memory.stat" };
 
         for (size_t i = 0; i < G_N_ELEMENTS(required); i++) {
                 g_autofree char *p = g_build_filename(fx->cg, required[i], NULL);
@@ -169,9 +173,21 @@ static void test_required_missing(Fixture *fx, gconstpointer data) {
                 g_assert_cmpint(g_rename(p, q), ==, 0);
                 /* Reported as "cgroup gone", and nothing is left open. */
                 g_assert_cmpint(cgroup_files_open(&f, fx->root_fd, CG), ==, -ENODEV);
-                for (CgroupFile k = 0; k < _CGROUP_FILE_MAX; k++)
+                for (CgroupFile k = 0; k < _CGROUP_FILE_HELD; k++)
                         g_assert_cmpint(f.fd[k], ==, -1);
                 g_assert_cmpint(g_rename(q, p), ==, 0);
+        }
+
+        /* memory.max is not held, but without it the cgroup is gone as well. */
+        {
+                MemoryLimits l = {};
+                drop(fx->cg, "memory.max");
+                g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &l), ==, -ENODEV);
+                g_assert_false(l.valid);
+                put(fx->cg, "memory.max", "max\n");
+                g_assert_cmpint(sampler_read_limits(fx->root_fd, "system.slice/nope.service", &l), ==, -ENODEV);
+                g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &l), ==, 0);
+                g_assert_true(l.valid);
         }
 
         CgroupFiles f = CGROUP_FILES_INIT;
@@ -205,10 +221,10 @@ static void test_reread(Fixture *fx, gconstpointer data) {
 
         /* Limits change: "max" to a number and back. */
         put(fx->cg, "memory.max", "1048576\n");
-        g_assert_cmpint(sampler_read_slow(&f, &s), ==, 0);
+        g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &s.limits), ==, 0);
         g_assert_cmpuint(s.limits.max, ==, 1048576);
         put(fx->cg, "memory.max", "max\n");
-        g_assert_cmpint(sampler_read_slow(&f, &s), ==, 0);
+        g_assert_cmpint(sampler_read_limits(fx->root_fd, CG, &s.limits), ==, 0);
         g_assert_cmpuint(s.limits.max, ==, LIMIT_MAX);
 
         /* Overwriting in place without truncation leaves a tail: strict parsing refuses it. */
@@ -226,23 +242,24 @@ static void test_reread(Fixture *fx, gconstpointer data) {
 }
 
 static void test_malformed(Fixture *fx, gconstpointer data) {
+        enum { FAST, STAT, LIMITS };
         static const struct {
                 const char *file, *text;
-                bool slow;
+                int how;
         } cases[] = {
-                { "memory.current", "abc\n", false },
-                { "memory.current", "", false },
-                { "memory.current", "-1\n", false },
-                { "memory.current", "12 34\n", false },
-                { "memory.events", "max\n", false },
-                { "memory.events", "low 0\nhigh 0\nmax x\noom 0\noom_kill 0\n", false },
-                { "memory.events", "low 0\nhigh 0\n", false },
-                { "memory.stat", "kernel 5\n", true },
-                { "memory.stat", "anon 1\nfile\n", true },
-                { "memory.max", "maxx\n", true },
-                { "memory.max", "\n", true },
-                { "memory.high", "infinity\n", true },
-                { "memory.low", "-5\n", true },
+                { "memory.current", "abc\n", FAST },
+                { "memory.current", "", FAST },
+                { "memory.current", "-1\n", FAST },
+                { "memory.current", "12 34\n", FAST },
+                { "memory.events", "max\n", FAST },
+                { "memory.events", "low 0\nhigh 0\nmax x\noom 0\noom_kill 0\n", FAST },
+                { "memory.events", "low 0\nhigh 0\n", FAST },
+                { "memory.stat", "kernel 5\n", STAT },
+                { "memory.stat", "anon 1\nfile\n", STAT },
+                { "memory.max", "maxx\n", LIMITS },
+                { "memory.max", "\n", LIMITS },
+                { "memory.high", "infinity\n", LIMITS },
+                { "memory.low", "-5\n", LIMITS },
         };
 
         for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -255,7 +272,9 @@ static void test_malformed(Fixture *fx, gconstpointer data) {
                 g_assert_true(g_file_get_contents(p, &saved, NULL, NULL));
                 put(fx->cg, cases[i].file, cases[i].text);
                 g_assert_cmpint(cgroup_files_open(&f, fx->root_fd, CG), ==, 0);
-                r = cases[i].slow ? sampler_read_slow(&f, &s) : sampler_read_fast(&f, &s);
+                r = cases[i].how == FAST ? sampler_read_fast(&f, &s) :
+                    cases[i].how == STAT ? sampler_read_stat(&f, &s) :
+                    sampler_read_limits(fx->root_fd, CG, &s.limits);
                 if (r != -EINVAL)
                         g_test_message("%s: '%s' gave %d", cases[i].file, cases[i].text, r);
                 g_assert_cmpint(r, ==, -EINVAL);
