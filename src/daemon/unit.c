@@ -84,10 +84,9 @@ static void unit_move_watch(Unit *u, bool storm) {
                   storm ? "changes only in \"high\", many times a second: read in batches" : "read at once again");
 }
 
-static bool events_only_high(const MemoryEvents *old, const MemoryEvents *new) {
-        return old->valid && new->valid &&
-               new->max == old->max && new->oom == old->oom &&
-               new->oom_kill == old->oom_kill && new->oom_group_kill == old->oom_group_kill;
+/* The counters that matter beyond "high" and "low"; compared between watch reads only, as ticks read too. */
+static uint64_t events_severe(const MemoryEvents *e) {
+        return e->max + e->oom + e->oom_kill + e->oom_group_kill;
 }
 
 static void unit_check_storm(Unit *u, usec_t now) {
@@ -113,8 +112,9 @@ static void unit_events_changed(Unit *u, usec_t now) {
         }
         n = evaluate_unit_events(&u->alerts, u->name, &e, u->sample.current, now, ch);
         manager_deliver(u->manager, u->alerts.slot, &u->budget, ch, n, now);
-        only_high = events_only_high(&u->sample.events, &e);
         u->sample.events = e;
+        only_high = u->events_time > 0 && events_severe(&e) == u->events_severe;
+        u->events_severe = events_severe(&e);
 
         if (u->storming) {
                 if (!only_high)

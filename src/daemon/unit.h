@@ -48,6 +48,7 @@ typedef struct Unit {
         bool storming;                  /* the watch is on the manager's storm_watch (see unit.c) */
         uint8_t high_streak;            /* memory.events reads in a row, < 1 s apart, that changed only "high" */
         usec_t events_time;             /* last read of memory.events through the watch */
+        uint64_t events_severe;         /* max + oom + oom_kill + oom_group_kill at that read */
         sd_event_source *trigger_source;
 
         bool seen;                      /* rescan mark */
