@@ -76,7 +76,7 @@ static void note(EventsWatch *w, const struct inotify_event *ev) {
         size_t i;
 
         if (ev->mask & IN_Q_OVERFLOW) {
-                log_warning("inotify queue overflow: re-reading memory.events and the limits of every unit.");
+                log_warning("inotify queue overflow: re-reading memory.events and the limits of every unit watched on it.");
                 for (i = 0; i < w->n_watches; i++)
                         w->watches[i].pending |= EVENTS_WATCH_EVENTS | EVENTS_WATCH_LIMITS;
                 return;
@@ -180,7 +180,8 @@ int events_watch_new(sd_event *e, usec_t min_interval, EventsWatchHandler handle
         r = sd_event_add_io(e, &w->source, w->fd, EPOLLIN, on_inotify, w);
         if (r < 0)
                 return r;
-        r = sd_event_add_time_relative(e, &w->timer, CLOCK_MONOTONIC, min_interval, 0, on_poll, w);
+        /* Accuracy 0 would mean sd-event's default of 250 ms: batches 250-450 ms apart. */
+        r = sd_event_add_time_relative(e, &w->timer, CLOCK_MONOTONIC, min_interval, USEC_PER_MSEC, on_poll, w);
         if (r < 0)
                 return r;
         r = sd_event_source_set_enabled(w->timer, SD_EVENT_OFF);

@@ -27,6 +27,11 @@
  */
 #define LIMITS_REFRESH (5 * 60 * USEC_PER_SEC)
 
+/* Times come from different reads of the clock (a tick's now may predate a reopen's). */
+static usec_t usec_since(usec_t now, usec_t then) {
+        return now > then ? now - then : 0;
+}
+
 static int unit_read_limits(Unit *u, usec_t now) {
         MemoryLimits l, *old = &u->sample.limits;
         int r;
@@ -51,7 +56,9 @@ static int unit_read_limits(Unit *u, usec_t now) {
  * other change (max, oom, oom_kill) moves it back at once, and so do 2 s
  * without changes. Other units' watches are never delayed: an OOM-killed unit's
  * cgroup is removed within milliseconds, and its memory.events must be read
- * before that.
+ * before that. For the same reason no unit is batched while it is near its
+ * memory.max or the host near its end (where the kernel may OOM-kill in it):
+ * there, an OOM kill could come and the cgroup go within one batch.
  */
 #define STORM_STREAK 10
 #define STORM_QUIET (2 * USEC_PER_SEC)
@@ -60,8 +67,22 @@ static EventsWatch *unit_watch_of(const Unit *u) {
         return u->storming ? u->manager->storm_watch : u->manager->events_watch;
 }
 
-/* The new watch first, so no change falls between the two. */
-static void unit_move_watch(Unit *u, bool storm) {
+/* Near memory.max (90 %) or the host below 10 % available: no batching. */
+static bool unit_may_storm(const Unit *u) {
+        const Manager *m = u->manager;
+        const MemoryLimits *l = &u->sample.limits;
+
+        if (!l->valid || (l->max != LIMIT_MAX && u->sample.current >= l->max / 10 * 9))
+                return false;
+        return !m->has_host || m->host.mem_total == 0 || m->host.mem_available >= m->host.mem_total / 10;
+}
+
+/*
+ * The new watch first, so no change falls between the two. Events still queued
+ * on the old one are dropped with it: read memory.events (the caller does) and
+ * the limits again.
+ */
+static void unit_move_watch(Unit *u, bool storm, const char *why, usec_t now) {
         Manager *m = u->manager;
         EventsWatch *from = unit_watch_of(u);
         char p[4096];
@@ -80,8 +101,10 @@ static void unit_move_watch(Unit *u, bool storm) {
         u->events_wd = r;
         u->storming = storm;
         u->high_streak = 0;
-        log_debug("%s: memory.events %s.", u->name,
-                  storm ? "changes only in \"high\", many times a second: read in batches" : "read at once again");
+        log_debug("%s: memory.events %s.", u->name, why);
+        r = unit_read_limits(u, now);
+        if (r < 0 && r != -ENODEV)
+                log_debug_errno(r, "%s: cannot read the limits: %m", u->name);
 }
 
 /* The counters that matter beyond "high" and "low"; compared between watch reads only, as ticks read too. */
@@ -90,8 +113,10 @@ static uint64_t events_severe(const MemoryEvents *e) {
 }
 
 static void unit_check_storm(Unit *u, usec_t now) {
-        if (u->storming && now - u->events_time >= STORM_QUIET)
-                unit_move_watch(u, false);
+        if (usec_since(now, u->events_time) >= STORM_QUIET)
+                unit_move_watch(u, false, "quiet for 2 s: read at once again", now);
+        else if (!unit_may_storm(u))
+                unit_move_watch(u, false, "read at once again: the unit is near its memory.max, or the host near its end", now);
 }
 
 static void unit_events_changed(Unit *u, usec_t now) {
@@ -118,10 +143,10 @@ static void unit_events_changed(Unit *u, usec_t now) {
 
         if (u->storming) {
                 if (!only_high)
-                        unit_move_watch(u, false);
-        } else if (only_high && now - u->events_time < USEC_PER_SEC) {
-                if (++u->high_streak >= STORM_STREAK)
-                        unit_move_watch(u, true);
+                        unit_move_watch(u, false, "changed in max or oom: read at once again", now);
+        } else if (only_high && usec_since(now, u->events_time) < USEC_PER_SEC) {
+                if (++u->high_streak >= STORM_STREAK && unit_may_storm(u))
+                        unit_move_watch(u, true, "changes only in \"high\", many times a second: read in batches", now);
         } else
                 u->high_streak = 0;
         u->events_time = now;
@@ -393,7 +418,8 @@ int unit_reopen(Unit *u, const char *new_path, uint64_t new_id) {
 
         r = unit_open(u);
         if (r < 0) {
-                /* Half-open (no watch, no trigger) is worse than gone: the next rescan retries. */
+                /* Half-open is worse than gone: drop all of it, the next rescan retries. */
+                unit_drop_sources(u);
                 cgroup_files_close(&u->files);
                 return r == -ENOMEM ? r : -ENODEV;
         }
@@ -468,7 +494,7 @@ int unit_sample(Unit *u, usec_t now, bool record) {
                 if (r < 0)
                         return unit_sample_failed(u, r, "memory.stat");
                 u->stat_time = now;
-                if (now - u->limits_time >= LIMITS_REFRESH) {
+                if (!s->limits.valid || usec_since(now, u->limits_time) >= LIMITS_REFRESH) {
                         r = unit_read_limits(u, now);
                         if (r < 0)
                                 return unit_sample_failed(u, r, "the limits");
