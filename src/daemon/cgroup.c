@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <libcgroup.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,30 +100,31 @@ int cgroup_check_root(int root_fd, const char *root) {
         return 0;
 }
 
-/* What the discovery child reports: libcgroup's codes and the mount point. */
-typedef struct MountReport {
-        int init_r, mount_r;
-        int last_errno;                 /* libcgroup's, behind ECGOTHER */
-        char path[PATH_MAX];
-} MountReport;
+/* A hung discovery (a stuck mount in /proc/self/mounts?) fails start-up clearly, well before systemd's timeout. */
+#define DISCOVERY_TIMEOUT (10 * USEC_PER_SEC)
 
 /* libcgroup's message; for ECGOTHER its text is the child's errno, which only the report carries. */
 static const char *cgroup_reason(int code, int last_errno) {
         return code == ECGOTHER && last_errno > 0 ? strerror(last_errno) : cgroup_strerror(code);
 }
 
-static _Noreturn void discover_child(int fd) {
-        MountReport rep = {};
+static void discover_libcgroup(CgroupMountReport *rep) {
         char *mnt = NULL;
+
+        rep->init_r = cgroup_init();
+        if (rep->init_r == 0) {
+                rep->mount_r = cgroup_get_subsys_mount_point("memory", &mnt);
+                if (rep->mount_r == 0 && mnt)
+                        snprintf(rep->path, sizeof rep->path, "%s", mnt);
+        }
+        rep->last_errno = cgroup_get_last_errno();
+}
+
+static _Noreturn void discover_child(int fd, CgroupDiscoverFunc discover) {
+        CgroupMountReport rep = {};
         size_t left = sizeof rep;
 
-        rep.init_r = cgroup_init();
-        if (rep.init_r == 0) {
-                rep.mount_r = cgroup_get_subsys_mount_point("memory", &mnt);
-                if (rep.mount_r == 0 && mnt)
-                        snprintf(rep.path, sizeof rep.path, "%s", mnt);
-        }
-        rep.last_errno = cgroup_get_last_errno();
+        discover(&rep);
         for (const char *p = (const char *) &rep; left > 0;) {
                 ssize_t n = write(fd, p, left);
                 if (n < 0 && errno == EINTR)
@@ -140,10 +143,11 @@ static _Noreturn void discover_child(int fd) {
  * library pages that would stay in memmond's RSS for its whole life, for one lookup
  * at start. So the lookup runs in a short-lived child and only the path comes back.
  */
-static int discover_memory_mount(MountReport *ret) {
+int cgroup_discover_in_child(CgroupDiscoverFunc discover, usec_t timeout, CgroupMountReport *ret) {
         _cleanup_close_pair_ int pipefd[2] = { -1, -1 };
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + timeout;
         size_t got = 0;
-        int status;
+        int status, r = 0;
         pid_t pid;
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -153,12 +157,29 @@ static int discover_memory_mount(MountReport *ret) {
                 return -errno;
         if (pid == 0) {
                 pipefd[0] = safe_close(pipefd[0]);
-                discover_child(pipefd[1]);
+                discover_child(pipefd[1], discover);
         }
         pipefd[1] = safe_close(pipefd[1]);
 
         while (got < sizeof *ret) {
-                ssize_t n = read(pipefd[0], (char *) ret + got, sizeof *ret - got);
+                struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+                usec_t now = now_usec(CLOCK_MONOTONIC);
+                ssize_t n;
+
+                if (now >= deadline) {
+                        r = -ETIMEDOUT;
+                        (void) kill(pid, SIGKILL);
+                        break;
+                }
+                n = poll(&p, 1, (int) ((deadline - now + USEC_PER_MSEC - 1) / USEC_PER_MSEC));
+                if (n < 0 && errno != EINTR) {
+                        r = -errno;
+                        (void) kill(pid, SIGKILL);
+                        break;
+                }
+                if (n <= 0)
+                        continue;
+                n = read(pipefd[0], (char *) ret + got, sizeof *ret - got);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n <= 0)
@@ -168,6 +189,8 @@ static int discover_memory_mount(MountReport *ret) {
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return -errno;
+        if (r < 0)
+                return r;
         if (got != sizeof *ret || !WIFEXITED(status) || WEXITSTATUS(status) != EXIT_SUCCESS)
                 return -EPROTO;
         ret->path[sizeof ret->path - 1] = 0;
@@ -176,11 +199,14 @@ static int discover_memory_mount(MountReport *ret) {
 
 int cgroup_find_memory_root(char **ret) {
         _cleanup_free_ char *mnt = NULL;
-        MountReport rep;
+        CgroupMountReport rep;
         struct statfs fs;
         int r;
 
-        r = discover_memory_mount(&rep);
+        r = cgroup_discover_in_child(discover_libcgroup, DISCOVERY_TIMEOUT, &rep);
+        if (r == -ETIMEDOUT)
+                return log_error_errno(r, "libcgroup's cgroup mount discovery did not finish within %llu s; gave up.",
+                                       (unsigned long long) (DISCOVERY_TIMEOUT / USEC_PER_SEC));
         if (r < 0)
                 return log_error_errno(r, "Cannot run the cgroup mount discovery: %m");
         if (rep.init_r != 0)

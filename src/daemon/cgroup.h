@@ -7,9 +7,12 @@
  * as a path or fd so tests can point it at a fake tree in a temp dir.
  */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "time-util.h"
 
 typedef struct Config Config;
 
@@ -19,6 +22,21 @@ typedef struct Config Config;
  * or hybrid host with -EOPNOTSUPP after logging why.
  */
 int cgroup_find_memory_root(char **ret);
+
+/* What the discovery child reports: libcgroup's codes and the mount point. */
+typedef struct CgroupMountReport {
+        int init_r, mount_r;
+        int last_errno;                 /* libcgroup's, behind ECGOTHER */
+        char path[PATH_MAX];
+} CgroupMountReport;
+typedef void (*CgroupDiscoverFunc)(CgroupMountReport *rep);
+
+/*
+ * Runs discover in a forked child and returns what it reported (see cgroup.c
+ * for why a child). -ETIMEDOUT: it did not finish within timeout and was
+ * killed; -EPROTO: it died without a whole report.
+ */
+int cgroup_discover_in_child(CgroupDiscoverFunc discover, usec_t timeout, CgroupMountReport *ret);
 
 /* Checks that root is a directory whose cgroup.controllers lists "memory". */
 int cgroup_check_root(int root_fd, const char *root);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #undef NDEBUG
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -329,6 +331,40 @@ static void test_check_root(Fixture *fx, gconstpointer data) {
         }
 }
 
+static void discover_ok(CgroupMountReport *rep) {
+        rep->mount_r = 0;
+        snprintf(rep->path, sizeof rep->path, "/sys/fs/cgroup");
+}
+
+static void discover_hang(CgroupMountReport *rep) {
+        for (;;)
+                pause();
+}
+
+static void discover_die(CgroupMountReport *rep) {
+        _exit(3);
+}
+
+static void test_discover_in_child(void) {
+        CgroupMountReport rep;
+        usec_t t0;
+
+        memset(&rep, 0xff, sizeof rep);
+        g_assert_cmpint(cgroup_discover_in_child(discover_ok, 5 * USEC_PER_SEC, &rep), ==, 0);
+        g_assert_cmpint(rep.init_r, ==, 0);
+        g_assert_cmpstr(rep.path, ==, "/sys/fs/cgroup");
+
+        /* A child that never answers is killed at the timeout, not waited for. */
+        t0 = now_usec(CLOCK_MONOTONIC);
+        g_assert_cmpint(cgroup_discover_in_child(discover_hang, 200 * USEC_PER_MSEC, &rep), ==, -ETIMEDOUT);
+        g_assert_cmpuint(now_usec(CLOCK_MONOTONIC) - t0, <, 3 * USEC_PER_SEC);
+
+        g_assert_cmpint(cgroup_discover_in_child(discover_die, 5 * USEC_PER_SEC, &rep), ==, -EPROTO);
+        /* Every child was reaped. */
+        g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+        g_assert_cmpint(errno, ==, ECHILD);
+}
+
 int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
@@ -339,5 +375,6 @@ int main(int argc, char *argv[]) {
         ADD("/cgroup/scan-partial-tree", test_scan_partial_tree);
         ADD("/cgroup/check-root", test_check_root);
         g_test_add_func("/cgroup/name-is-unit", test_name_is_unit);
+        g_test_add_func("/cgroup/discover-in-child", test_discover_in_child);
         return g_test_run();
 }
