@@ -109,7 +109,7 @@ static size_t drain(EventsWatch *w) {
                         if (errno == EINTR)
                                 continue;
                         if (errno != EAGAIN)
-                                log_warning_errno(errno, "Cannot read the memory.events watches: %m");
+                                log_warning_errno(errno, "Cannot read the cgroup directory watches: %m");
                         break;
                 }
                 for (char *p = buf.raw; p < buf.raw + n; n_events++) {
@@ -141,7 +141,7 @@ static void poll_later(EventsWatch *w) {
                 r = sd_event_source_set_enabled(w->source, SD_EVENT_OFF);
         if (r < 0) {
                 /* Not fatal: events are then handled as they come, unbatched. */
-                log_warning_errno(r, "Cannot defer the memory.events watches: %m");
+                log_warning_errno(r, "Cannot defer the cgroup directory watches: %m");
                 (void) sd_event_source_set_enabled(w->source, SD_EVENT_ON);
         }
 }

@@ -77,6 +77,15 @@ static bool unit_may_storm(const Unit *u) {
         return !m->has_host || m->host.mem_total == 0 || m->host.mem_available >= m->host.mem_total / 10;
 }
 
+/* A watch on the unit's cgroup directory: the wd, or -ENOENT/-ENOTDIR if it is gone. */
+static int unit_watch_on(Unit *u, EventsWatch *w) {
+        char p[4096];
+
+        if (snprintf(p, sizeof p, "%s/%s", u->manager->cgroup_root, u->path) >= (int) sizeof p)
+                return -ENAMETOOLONG;
+        return events_watch_add(w, p, u);
+}
+
 /*
  * The new watch first, so no change falls between the two. Events still queued
  * on the old one are dropped with it: read memory.events (the caller does) and
@@ -85,16 +94,14 @@ static bool unit_may_storm(const Unit *u) {
 static void unit_move_watch(Unit *u, bool storm, const char *why, usec_t now) {
         Manager *m = u->manager;
         EventsWatch *from = unit_watch_of(u);
-        char p[4096];
         int r;
 
         if (u->storming == storm || u->events_wd < 0)
                 return;
-        snprintf(p, sizeof p, "%s/%s", m->cgroup_root, u->path);
-        r = events_watch_add(storm ? m->storm_watch : m->events_watch, p, u);
+        r = unit_watch_on(u, storm ? m->storm_watch : m->events_watch);
         if (r < 0) {
                 /* Keeps the old watch; gone is found out by the next sample. */
-                log_debug_errno(r, "%s: cannot move the watch of %s: %m", u->name, p);
+                log_debug_errno(r, "%s: cannot move the watch of %s/%s: %m", u->name, m->cgroup_root, u->path);
                 return;
         }
         (void) events_watch_remove(from, u->events_wd);
@@ -309,7 +316,6 @@ int unit_rearm_trigger(Unit *u) {
 
 static int unit_open(Unit *u) {
         Manager *m = u->manager;
-        char p[4096];
         int r;
 
         unit_drop_sources(u);
@@ -319,12 +325,11 @@ static int unit_open(Unit *u) {
                 return r;
         (void) unit_hold_swap(u, m->host_swap);
 
-        snprintf(p, sizeof p, "%s/%s", m->cgroup_root, u->path);
-        r = events_watch_add(m->events_watch, p, u);
+        r = unit_watch_on(u, m->events_watch);
         if (r == -ENOENT || r == -ENOTDIR)
                 return -ENODEV;
         if (r < 0)
-                return log_warning_errno(r, "%s: cannot watch %s: %m", u->name, p);
+                return log_warning_errno(r, "%s: cannot watch %s/%s: %m", u->name, m->cgroup_root, u->path);
         u->events_wd = r;
 
         /* After the watch: a write between the two is then read either way. */
