@@ -86,7 +86,7 @@ check "start entry written" wait_entry 5 $READY
 check "start entry counts 4 units (excluded and non-units left out)" [ "$(jfield $READY "" MEMMON_UNITS)" = 4 ]
 
 # 85 % of memory.max: a warning after HoldTime
-echo 850 >"$root/system.slice/hog.service/memory.current"
+put "$root/system.slice/hog.service/memory.current" '850\n'
 check "usage warning for hog.service" wait_entry 6 $USAGE hog.service
 check "warning has MEMMON_SEVERITY=warning" [ "$(jfield $USAGE hog.service MEMMON_SEVERITY)" = warning ]
 check "warning has PRIORITY=4" [ "$(jfield $USAGE hog.service PRIORITY)" = 4 ]
@@ -98,7 +98,7 @@ check "no alert for the steady unit" [ "$(count_entries $USAGE steady.service)" 
 
 # back to 10 %: cleared after ClearTime, with the same alert id
 id=$(jfield $USAGE hog.service MEMMON_ALERT_ID)
-echo 100 >"$root/system.slice/hog.service/memory.current"
+put "$root/system.slice/hog.service/memory.current" '100\n'
 check "usage alert cleared" wait_entry 6 $CLEARED hog.service
 check "clear carries the alert id" [ "$(jfield $CLEARED hog.service MEMMON_ALERT_ID)" = "$id" ]
 
@@ -106,7 +106,7 @@ check "clear carries the alert id" [ "$(jfield $CLEARED hog.service MEMMON_ALERT
 # an oom_kill in memory.events is reported within a second
 mkunit system.slice/late.service 100 1000
 sleep 0.5
-printf 'low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\noom_group_kill 0\n' >"$root/system.slice/late.service/memory.events"
+put "$root/system.slice/late.service/memory.events" 'low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\noom_group_kill 0\n'
 t0=$(date +%s%N)
 check "oom_kill alert for a unit created at run time" wait_entry 3 $OOM late.service
 t1=$(date +%s%N)
@@ -116,8 +116,8 @@ check "oom_kill alert has PRIORITY=2" [ "$(jfield $OOM late.service PRIORITY)" =
 
 # a nested-slice unit and a user manager are watched; memory.max is read when
 # written (the directory watch): its periodic re-read is 5 minutes away
-echo 990 >"$root/system.slice/app.slice/nested.service/memory.max"
-echo 900 >"$root/system.slice/app.slice/nested.service/memory.current"
+put "$root/system.slice/app.slice/nested.service/memory.max" '990\n'
+put "$root/system.slice/app.slice/nested.service/memory.current" '900\n'
 check "nested slice unit alerts" wait_entry 6 $USAGE nested.service
 
 # a vanished unit: dropped, no error
@@ -134,7 +134,7 @@ check "a unit back within a minute is known as restarted" \
 mkunit system.slice/moved.slice/hog.service 100 1000
 rm -rf "$root/system.slice/hog.service"
 sleep 0.5
-printf 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n' >"$root/system.slice/moved.slice/hog.service/memory.events"
+put "$root/system.slice/moved.slice/hog.service/memory.events" 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n'
 check "a unit moved to another slice is still watched (oom_kill seen there)" wait_entry 3 $OOM hog.service
 
 # SIGHUP with a broken config keeps the old one
@@ -161,7 +161,8 @@ printf '[Monitor]\nSampleInterval=200ms\nRescanInterval=1h\nLogLevel=debug\n[Rul
 # A fake /proc too, without swap: memory.swap.current is not held then (each held
 # cgroupfs fd costs the kernel a page), and is picked up when swap appears.
 mkdir -p "$T/proc"
-meminfo() { printf 'MemTotal: 1000000 kB\nMemAvailable: 900000 kB\nSwapTotal: %s kB\nSwapFree: %s kB\n' "$1" "$1" >"$T/proc/meminfo"; }
+meminfo() { put "$T/proc/meminfo" 'MemTotal: 1000000 kB\nMemAvailable: 900000 kB\nSwapTotal: %8s kB\nSwapFree: %8s kB\n' "$1" "$1"; }
+touch "$T/proc/meminfo"
 meminfo 0
 before=$(count_entries $READY)
 "$memmond" --no-bus --config "$T/nopsi.conf" --config-dir "$T/none" --cgroup-root "$root" --proc-root "$T/proc" \
@@ -179,8 +180,8 @@ check "swap disabled again: released" bash -c "for i in \$(seq 30); do [ \$(find
 # A unit throttled at its memory.high: "high" changes many times a second. Its
 # watch moves to the batched one; an oom_kill still comes through and moves it back.
 events() {
-        printf 'low 0\nhigh %s\nmax 0\noom 0\noom_kill %s\noom_group_kill 0\n' "$1" "$2" \
-                >"$root/system.slice/nopsi.service/memory.events"
+        put "$root/system.slice/nopsi.service/memory.events" \
+                'low 0\nhigh %s\nmax 0\noom 0\noom_kill %s\noom_group_kill 0\n' "$1" "$2"
 }
 for i in $(seq 40); do events "$i" 0; sleep 0.02; done
 check "a storm of high events: memory.events read in batches" \
@@ -197,7 +198,7 @@ check "and the unit's memory.events is read at once again" \
 # Near its memory.max the unit is never batched: an OOM kill could come and the cgroup go within one batch.
 batched() { grep -c 'nopsi.service: memory.events changes only in "high"' "$T/stderr-nopsi"; }
 before=$(batched)
-echo 105 >"$root/system.slice/nopsi.service/memory.max"
+put "$root/system.slice/nopsi.service/memory.max" '105\n'
 sleep 0.5
 for i in $(seq 42 81); do events "$i" 1; sleep 0.02; done
 check "near memory.max (100 of 105 bytes): not batched" [ "$(batched)" = "$before" ]
