@@ -14,7 +14,13 @@
 #include "util.h"
 
 /* Hard ceilings: config values above these are rejected, not clamped. */
-#define CONFIG_MAX_UNITS_LIMIT 100000U
+/*
+ * 10,000 units keep every bus reply that lists them (ListUnits, Export, GetManagedObjects:
+ * at most about 1.9 KiB a unit, with 255-character names) under 24 MiB, three quarters of
+ * dbus-daemon's default 32 MiB message limit. A larger reply gets memmond disconnected from
+ * the bus, at the call of any user (test-bus checks the sizes).
+ */
+#define CONFIG_MAX_UNITS_LIMIT 10000U
 #define CONFIG_HISTORY_DEPTH_LIMIT 100000U
 #define CONFIG_MAX_GLOBS 64U
 #define CONFIG_MAX_OVERRIDES 256U

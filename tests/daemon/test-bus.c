@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "fake-polkit.h"
 #include "memmon-build.h"
 
@@ -48,25 +50,42 @@ static guint64 start_rt;
 static void write_file(const char *dir, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void write_file(const char *dir, const char *name, const char *fmt, ...) {
         g_autofree char *path = g_build_filename(dir, name, NULL);
-        FILE *f;
+        g_autofree char *text = NULL;
         va_list ap;
+        int fd, n;
 
-        /* In place, like the kernel's files: memmond keeps them open (no g_file_set_contents()). */
-        f = fopen(path, "we");
-        g_assert_nonnull(f);
         va_start(ap, fmt);
-        g_assert_cmpint(vfprintf(f, fmt, ap), >=, 0);
+        n = g_vasprintf(&text, fmt, ap);
         va_end(ap);
-        g_assert_cmpint(fclose(f), ==, 0);
+        g_assert_cmpint(n, >=, 0);
+
+        /*
+         * In place, like the kernel's files: memmond keeps them open (no
+         * g_file_set_contents()). One write, then the truncation: opening with
+         * O_TRUNC would show memmond an empty file for a moment.
+         */
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(write(fd, text, (size_t) n), ==, n);
+        g_assert_cmpint(ftruncate(fd, n), ==, 0);
+        g_assert_cmpint(close(fd), ==, 0);
 }
 
 static char *unit_dir(const char *rel) {
         return g_build_filename(cgroot, rel, NULL);
 }
 
+/*
+ * Made in a staging directory and renamed into the tree: the kernel creates a
+ * cgroup's files with it, and memmond would otherwise see the directory before
+ * its files (a unit it cannot open is retried at the next rescan, an hour away).
+ */
 static void make_unit(const char *rel, guint64 current, const char *max) {
-        g_autofree char *d = unit_dir(rel);
+        g_autofree char *target = unit_dir(rel);
+        g_autofree char *parent = g_path_get_dirname(target);
+        g_autofree char *d = g_build_filename(tmpdir, "staging", NULL);
 
+        g_assert_cmpint(g_mkdir_with_parents(parent, 0755), ==, 0);
         g_assert_cmpint(g_mkdir_with_parents(d, 0755), ==, 0);
         write_file(d, "memory.current", "%" G_GUINT64_FORMAT "\n", current);
         write_file(d, "memory.peak", "%" G_GUINT64_FORMAT "\n", current);
@@ -79,6 +98,7 @@ static void make_unit(const char *rel, guint64 current, const char *max) {
         write_file(d, "memory.max", "%s\n", max);
         write_file(d, "memory.high", "max\n");
         write_file(d, "memory.low", "0\n");
+        g_assert_cmpint(g_rename(d, target), ==, 0);
 }
 
 static void set_current(const char *rel, guint64 current) {
@@ -1070,6 +1090,81 @@ static void test_units_come_and_go(void) {
         }
 }
 
+/* Size in bytes of the reply to a call without arguments, as sent on the bus. */
+static gsize reply_size(const char *iface, const char *method) {
+        g_autoptr(GDBusMessage) call = g_dbus_message_new_method_call(NAME, PATH, iface, method);
+        g_autoptr(GDBusMessage) reply = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree guchar *blob = NULL;
+        gsize size = 0;
+
+        reply = g_dbus_connection_send_message_with_reply_sync(client, call, G_DBUS_SEND_MESSAGE_FLAGS_NONE,
+                                                               TIMEOUT_MS, NULL, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_false(g_dbus_message_to_gerror(reply, &error));
+        blob = g_dbus_message_to_blob(reply, &size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+        g_assert_no_error(error);
+        return size;
+}
+
+/*
+ * Every reply that lists the units must fit the system bus's message limit at the
+ * MaxUnits ceiling: dbus-daemon disconnects a sender whose message is larger than
+ * max_message_size (32 MiB by default), and any user may call these. Units with the
+ * longest names there are (255 characters, every one escaped in the object path)
+ * give the bytes a unit adds; the ceiling must leave a quarter of the limit unused.
+ */
+#define WORST_UNITS 100U
+static void test_reply_sizes(void) {
+        static const struct { const char *iface, *method; } calls[] = {
+                { IFACE, "ListUnits" },
+                { IFACE, "Export" },
+                { "org.freedesktop.DBus.ObjectManager", "GetManagedObjects" },
+        };
+        gsize base[G_N_ELEMENTS(calls)];
+        guint from = signals->len;
+
+        for (size_t i = 0; i < G_N_ELEMENTS(calls); i++)
+                base[i] = reply_size(calls[i].iface, calls[i].method);
+
+        for (unsigned i = 0; i < WORST_UNITS; i++) {
+                GString *name = g_string_new(NULL);
+
+                g_string_printf(name, "system.slice/%03u", i);
+                while (name->len < strlen("system.slice/") + 255 - strlen(".service"))
+                        g_string_append_c(name, '-');
+                g_string_append(name, ".service");
+                make_unit(name->str, 10 * PAGE, "max");
+                g_string_free(name, TRUE);
+        }
+        {
+                PropWait w = { from, PATH, IFACE, "NUnits", 3 + WORST_UNITS };
+                g_assert_true(wait_for(prop_arrived, &w, TIMEOUT_MS));
+        }
+
+        for (size_t i = 0; i < G_N_ELEMENTS(calls); i++) {
+                gsize now = reply_size(calls[i].iface, calls[i].method);
+                gsize per_unit = (now - base[i] + WORST_UNITS - 1) / WORST_UNITS;
+                guint64 at_ceiling = base[i] + (guint64) per_unit * CONFIG_MAX_UNITS_LIMIT;
+
+                g_test_message("%s: %zu bytes with 3 units, %zu bytes per unit with 255-character names, "
+                               "%" G_GUINT64_FORMAT " bytes at MaxUnits=%u",
+                               calls[i].method, base[i], per_unit, at_ceiling, CONFIG_MAX_UNITS_LIMIT);
+                g_assert_cmpuint(per_unit, >, 255);     /* the names are in it */
+                g_assert_cmpuint(at_ceiling, <, 24U * 1024U * 1024U);
+        }
+
+        from = signals->len;
+        for (unsigned i = 0; i < WORST_UNITS; i++) {
+                g_autofree char *cmd = g_strdup_printf("rm -rf '%s/system.slice/%03u'*", cgroot, i);
+                g_assert_cmpint(system(cmd), ==, 0);
+        }
+        {
+                PropWait w = { from, PATH, IFACE, "NUnits", 3 };
+                g_assert_true(wait_for(prop_arrived, &w, TIMEOUT_MS));
+        }
+}
+
 typedef struct Pending {
         unsigned replies, denied;
 } Pending;
@@ -1263,6 +1358,7 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/bus/alerts", test_alerts);
         g_test_add_func("/bus/Reload", test_reload);
         g_test_add_func("/bus/units-come-and-go", test_units_come_and_go);
+        g_test_add_func("/bus/reply-sizes", test_reply_sizes);
         g_test_add_func("/bus/Busy", test_busy);
         g_test_add_func("/bus/Busy-interactive", test_busy_interactive);
         g_test_add_func("/bus/polkit-missing", test_polkit_missing);

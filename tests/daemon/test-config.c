@@ -51,7 +51,8 @@ static void test_errors(void) {
                 "[Monitor]\nStatInterval=1s\n",
                 "[Monitor]\nMaxUnits=0\n",
                 "[Monitor]\nMaxPressureTriggers=0\n",            /* PressureTriggers=no says that */
-                "[Monitor]\nMaxPressureTriggers=100001\n",
+                "[Monitor]\nMaxPressureTriggers=10001\n",
+                "[Monitor]\nMaxUnits=10001\n",                 /* bus replies must fit 32 MiB */
                 "[Rules]\nWarningPercent=120\n",
                 "[Unit:x.service]\nAlertsPerHour=5\n",
                 "[Monitor\n",
