@@ -456,6 +456,7 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
 int manager_reload(Manager *m) {
         _cleanup_(config_freep) Config *c = NULL;
         Config *old;
+        usec_t old_sample_interval;
         bool rearm;
         int r;
 
@@ -475,6 +476,7 @@ int manager_reload(Manager *m) {
                 old->pressure_trigger_stall != m->config->pressure_trigger_stall ||
                 old->pressure_trigger_window != m->config->pressure_trigger_window ||
                 old->max_pressure_triggers != m->config->max_pressure_triggers;
+        old_sample_interval = old->sample_interval;
         config_free(old);
 
         log_set_max_level(m->config->log_level);
@@ -493,8 +495,16 @@ int manager_reload(Manager *m) {
                         log_info("PSI triggers off.");
         }
 
-        /* New intervals take effect from now. */
-        (void) sd_event_source_set_time_relative(m->sample_timer, m->config->sample_interval);
+        /*
+         * An unchanged SampleInterval keeps its schedule: restarting it at every reload would
+         * let reloads more frequent than the interval postpone every tick. A new one counts
+         * from the last tick. The rescan below is the rescan timer's new start.
+         */
+        if (m->config->sample_interval != old_sample_interval) {
+                usec_t next = m->last_tick + m->config->sample_interval;
+                (void) sd_event_source_set_time(m->sample_timer, MAX(next, now_usec(CLOCK_MONOTONIC)));
+                (void) sd_event_source_set_time_accuracy(m->sample_timer, m->config->sample_interval / 50);
+        }
         (void) sd_event_source_set_time_relative(m->rescan_timer, m->config->rescan_interval);
         (void) manager_rescan(m);
 

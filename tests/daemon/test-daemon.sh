@@ -204,6 +204,20 @@ for i in $(seq 42 81); do events "$i" 1; sleep 0.02; done
 check "near memory.max (100 of 105 bytes): not batched" [ "$(batched)" = "$before" ]
 kill -TERM $pid
 wait $pid
+
+# Reloads more frequent than SampleInterval do not postpone the ticks: 4.5 s at
+# 1 s with a SIGHUP every 0.3 s is about 5 ticks (1 when each reload restarted the timer).
+printf '[Monitor]\nSampleInterval=1s\nRescanInterval=1h\nPressureTriggers=no\n' >"$T/hup.conf"
+"$memmond" --no-bus --config "$T/hup.conf" --config-dir "$T/none" --cgroup-root "$root" --proc-root "$T/proc" \
+        2>"$T/stderr-hup" &
+pid=$!
+for _ in $(seq 15); do sleep 0.3; kill -HUP $pid; done
+kill -TERM $pid
+wait $pid
+ticks=$(sed -n 's/.*Cost: \([0-9]*\) ticks.*/\1/p' "$T/stderr-hup")
+check "frequent reloads: still sampled (${ticks:-no} ticks in 4.5 s at 1 s)" [ "${ticks:-0}" -ge 3 ]
+check "frequent reloads: all 15 done" [ "$(grep -c 'Configuration reloaded' "$T/stderr-hup")" = 15 ]
+
 check "no errors on stderr" bash -c "! grep -iE 'error|failed|cannot' '$T/stderr' | grep -v 'previous configuration\|Bogus\|Configuration is invalid\|unknown key\|Reloading'"
 if [ $failed -gt 0 ]; then
         echo "# memmond stderr:"; sed 's/^/# /' "$T/stderr"
