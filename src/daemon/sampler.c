@@ -117,6 +117,9 @@ int sampler_read_fast(const CgroupFiles *f, Sample *s) {
         char buf[512];
         int r;
 
+        /* Closed after a failed reopen: as good as gone; the caller's recovery decides. */
+        if (f->fd[CGROUP_FILE_CURRENT] < 0)
+                return -ENODEV;
         r = read_u64_file(f->fd[CGROUP_FILE_CURRENT], &s->current, false);
         if (r < 0)
                 return r;

@@ -215,6 +215,12 @@ static void unit_drop_sources(Unit *u) {
         unit_drop_trigger(u);
 }
 
+/* The kernel's or the permissions' answer to a trigger, as opposed to a passing failure. */
+static bool trigger_refused(int r) {
+        return r == -EPERM || r == -EACCES || r == -EROFS ||         /* open: not allowed */
+               r == -EINVAL || r == -EOPNOTSUPP || r == -EBUSY;     /* write: window, psi=0 */
+}
+
 static int unit_arm_trigger(Unit *u) {
         Manager *m = u->manager;
         _cleanup_(closep) int fd = -1;
@@ -263,6 +269,11 @@ static int unit_arm_trigger(Unit *u) {
 refused:
         if (r == -ENOENT || r == -ENODEV)
                 return r; /* the unit is gone; not a verdict on triggers */
+        if (!trigger_refused(r)) {
+                /* EMFILE, ENOMEM, ...: passing, and not the kernel's answer; the next scan retries. */
+                log_debug_errno(r, "%s: cannot arm a PSI trigger now: %m", u->name);
+                return 0;
+        }
         /* Refused by the kernel or by permissions: poll the averages instead, say so once. */
         m->psi_triggers = false;
         log_notice_errno(r, "Cannot arm a PSI trigger on %s/memory.pressure (%m); "
@@ -329,7 +340,8 @@ static int unit_open(Unit *u) {
         if (r == -ENOENT || r == -ENOTDIR)
                 return -ENODEV;
         if (r < 0)
-                return log_warning_errno(r, "%s: cannot watch %s/%s: %m", u->name, m->cgroup_root, u->path);
+                /* ENOSPC (max_user_watches), EMFILE: the manager sums these up once per change. */
+                return log_debug_errno(r, "%s: cannot watch %s/%s: %m", u->name, m->cgroup_root, u->path);
         u->events_wd = r;
 
         /* After the watch: a write between the two is then read either way. */

@@ -193,6 +193,12 @@ static void test_required_missing(Fixture *fx, gconstpointer data) {
         CgroupFiles f = CGROUP_FILES_INIT;
         g_assert_cmpint(cgroup_files_open(&f, fx->root_fd, "system.slice/nope.service"), ==, -ENODEV);
         g_assert_cmpint(cgroup_files_open(&f, fx->root_fd, CG "/memory.current"), ==, -ENOTDIR);
+
+        /* Files closed after a failed reopen read as "gone" (recovery), not as EBADF (a warning). */
+        {
+                Sample s = {};
+                g_assert_cmpint(sampler_read_fast(&f, &s), ==, -ENODEV);
+        }
 }
 
 static void test_reread(Fixture *fx, gconstpointer data) {
