@@ -332,6 +332,8 @@ int manager_rescan(Manager *m) {
                                   "they are retried at each rescan.", m->scan_unwatchable);
         m->units_unwatchable = m->scan_unwatchable;
 
+        for (size_t i = 0; i < m->n_units; i++)
+                unit_refresh_pressure(m->units[i]);
         manager_fill_triggers(m);
         update_status(m);
         return 0;

@@ -189,8 +189,13 @@ static int on_pressure_trigger(sd_event_source *s, int fd, uint32_t revents, voi
         int r;
 
         if (revents & EPOLLERR) {
-                /* The kernel's way of saying the cgroup is gone. */
-                (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                /*
+                 * The cgroup is gone, or its PSI was switched off (cgroup.pressure=0): either
+                 * way this fd stays dead. Back to a fresh plain fd (none if the file is gone);
+                 * the rescan removes a gone unit, or re-arms where it can.
+                 */
+                if (unit_disarm_trigger(u) < 0)
+                        (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
                 manager_rescan_soon(u->manager);
                 return 0;
         }
@@ -313,6 +318,20 @@ int unit_disarm_trigger(Unit *u) {
         safe_close(u->files.fd[CGROUP_FILE_PRESSURE]);
         u->files.fd[CGROUP_FILE_PRESSURE] = fd < 0 ? -1 : fd;
         return 0;
+}
+
+void unit_refresh_pressure(Unit *u) {
+        int fd;
+
+        if (!u->had_pressure || u->sample.pressure.valid || u->trigger_source)
+                return;
+        fd = cgroup_file_open(u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
+        if (fd < 0 && fd != -ENOENT)
+                return;
+        safe_close(u->files.fd[CGROUP_FILE_PRESSURE]);
+        u->files.fd[CGROUP_FILE_PRESSURE] = fd < 0 ? -1 : fd;
+        if (fd >= 0)
+                (void) unit_arm_trigger(u);
 }
 
 int unit_rearm_trigger(Unit *u) {
@@ -518,6 +537,7 @@ int unit_sample(Unit *u, usec_t now, bool record) {
                 }
         }
         s->timestamp = now;
+        u->had_pressure = u->had_pressure || s->pressure.valid;
         if (u->sample_failing)
                 log_info("%s: sampling works again.", u->name);
         u->sample_failing = false;

@@ -53,6 +53,7 @@ typedef struct Unit {
 
         bool seen;                      /* rescan mark */
         bool sample_failing;            /* the last sample failed (warned once) */
+        bool had_pressure;              /* memory.pressure was read once (so PSI is on for it) */
 
         struct {                        /* what PropertiesChanged last announced (bus-unit.c) */
                 Pattern pattern;
@@ -93,3 +94,10 @@ int unit_hold_swap(Unit *u, bool hold);
 int unit_disarm_trigger(Unit *u);
 /* Drops the PSI trigger, if any, and arms one with the current config and MaxPressureTriggers=. */
 int unit_rearm_trigger(Unit *u);
+/*
+ * A memory.pressure fd that failed stays failed (ENODEV after cgroup.pressure=0, even once it
+ * is 1 again; a trigger on it says EPOLLERR and is dropped), and the file is hidden meanwhile.
+ * For a unit whose pressure was read before and is not now: a fresh fd, and a trigger where
+ * one may be armed. Called at each rescan.
+ */
+void unit_refresh_pressure(Unit *u);

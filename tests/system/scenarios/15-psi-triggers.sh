@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # PSI triggers on a real kernel: each armed trigger is one "psimon" kernel
 # thread on 6.1, so MaxPressureTriggers= must bound them (and say so), a
-# reload must apply a new bound, and a unit under memory pressure must show
-# it through the trigger's fd (memmond reads the averages through that fd).
+# reload must apply a new bound, a unit under memory pressure must show it
+# through the trigger's fd (memmond reads the averages through that fd), and a
+# trigger the kernel destroyed (cgroup.pressure=0, then 1) must come back.
 . "${MEMMON_PAYLOAD:-/mnt/payload}/lib.sh"
 
 U=psi-load.service
@@ -43,5 +44,18 @@ some() { busctl get-property org.memmon.Monitor "$path" org.memmon.Unit Pressure
 wait_for 'awk -v v="$(some)" "BEGIN { exit !(v > 0) }"' 40 1 ||
         fail "PressureSomeAvg10 of $U stayed $(some); memory.pressure: $(cat "$(cgroup_of $U)/memory.pressure" | tr '\n' ' ')"
 info "$U: PressureSomeAvg10=$(some) (memory.pressure: $(head -n 1 "$(cgroup_of $U)/memory.pressure"))"
+
+# PSI switched off and on again for the unit (cgroup.pressure, 6.1): the kernel
+# destroys the trigger and the old fd stays dead; memmond opens a fresh one and
+# arms it again at a rescan (RescanInterval=30s by default).
+cg=$(cgroup_of $U)
+[[ -e $cg/cgroup.pressure ]] || fail "no cgroup.pressure in $cg on $(uname -r)"
+echo 0 >"$cg/cgroup.pressure" || fail "cannot write $cg/cgroup.pressure"
+wait_for '[[ $(psimon) = '"$n"' ]]' 15 || fail "$(psimon) psimon threads after cgroup.pressure=0, expected $n"
+info "cgroup.pressure=0: $(psimon) psimon threads"
+echo 1 >"$cg/cgroup.pressure"
+wait_for '[[ $(psimon) = '"$((n + 1))"' ]]' 45 ||
+        fail "$(psimon) psimon threads 45 s after cgroup.pressure=1, expected $((n + 1)): the trigger was not re-armed"
+info "cgroup.pressure=1: $(psimon) psimon threads, the trigger is armed again"
 assert_no_memmond_errors
 exit 0
