@@ -13,8 +13,10 @@
  *
  * At most POLKIT_PENDING_MAX checks wait at a time (a caller holding an
  * interactive authorisation open should not let others pile up memory);
- * beyond that the call fails with Busy; one connection may hold at most
- * POLKIT_PENDING_PER_SENDER_MAX interactive ones, so it cannot lock others out.
+ * beyond that the call fails with Busy; one user (or, when the bus driver
+ * cannot say whose it is, one connection) may hold at most
+ * POLKIT_PENDING_PER_USER_MAX interactive ones, so nobody can lock others
+ * out, not with many connections either.
  */
 
 #include <errno.h>
@@ -41,8 +43,32 @@ struct PolkitQuery {
         PolkitAuthorized authorized;
         void *userdata;
         bool interactive;
+        uid_t uid;                      /* of the caller, for interactive queries; UID_UNKNOWN: not known */
         PolkitQuery *prev, *next;
 };
+
+#define UID_UNKNOWN ((uid_t) -1)
+
+/*
+ * The caller's uid, from the bus driver: a synchronous round trip (as systemd's own polkit
+ * checks make), so only asked for interactive calls, which are rare.
+ */
+static uid_t sender_uid(sd_bus_message *call) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        uid_t uid;
+
+        if (sd_bus_query_sender_creds(call, SD_BUS_CREDS_EUID, &creds) < 0 ||
+            sd_bus_creds_get_euid(creds, &uid) < 0)
+                return UID_UNKNOWN;
+        return uid;
+}
+
+/* The same caller for the cap: the same user, or the same connection when the user is unknown. */
+static bool same_caller(const PolkitQuery *q, uid_t uid, const char *sender) {
+        if (uid != UID_UNKNOWN && q->uid != UID_UNKNOWN)
+                return q->uid == uid;
+        return streq(sd_bus_message_get_sender(q->call), sender);
+}
 
 struct Polkit {
         sd_bus *bus;
@@ -214,6 +240,7 @@ int polkit_check_async(Polkit *p, sd_bus_message *call, const char *action,
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
         PolkitQuery *q;
         const char *sender;
+        uid_t uid = UID_UNKNOWN;
         bool interactive;
         int r;
 
@@ -226,18 +253,19 @@ int polkit_check_async(Polkit *p, sd_bus_message *call, const char *action,
                                          POLKIT_PENDING_MAX);
         interactive = sd_bus_message_get_allow_interactive_authorization(call) > 0;
         /*
-         * Interactive checks may wait minutes for a password: cap them per connection too, or
-         * one user holding prompts open locks admins out for that long.
+         * Interactive checks may wait minutes for a password: cap them per user too, or one
+         * user holding prompts open (on as many connections as it likes) locks admins out.
          */
         if (interactive) {
                 unsigned mine = 0;
+                uid = sender_uid(call);
                 for (PolkitQuery *i = p->queries; i; i = i->next)
-                        mine += i->interactive && streq(sd_bus_message_get_sender(i->call), sender);
-                if (mine >= POLKIT_PENDING_PER_SENDER_MAX)
+                        mine += i->interactive && same_caller(i, uid, sender);
+                if (mine >= POLKIT_PENDING_PER_USER_MAX)
                         return sd_bus_error_setf(error, POLKIT_ERROR_BUSY,
                                                  "Too many interactive authorization checks pending for this "
-                                                 "caller (%u), finish or cancel those first.",
-                                                 POLKIT_PENDING_PER_SENDER_MAX);
+                                                 "user (%u), finish or cancel those first.",
+                                                 POLKIT_PENDING_PER_USER_MAX);
         }
 
         r = sd_bus_message_new_method_call(p->bus, &req, "org.freedesktop.PolicyKit1",
@@ -261,6 +289,7 @@ int polkit_check_async(Polkit *p, sd_bus_message *call, const char *action,
         q->authorized = authorized;
         q->userdata = userdata;
         q->interactive = interactive;
+        q->uid = uid;
 
         r = sd_bus_call_async(p->bus, &q->slot, req, on_check_authorization, q,
                               interactive ? POLKIT_INTERACTIVE_TIMEOUT : 0);

@@ -14,7 +14,7 @@
 
 /* Bounds what unauthenticated callers can make the daemon hold. */
 #define POLKIT_PENDING_MAX 64U
-#define POLKIT_PENDING_PER_SENDER_MAX 4U
+#define POLKIT_PENDING_PER_USER_MAX 4U
 
 #define POLKIT_ERROR_BUSY "org.memmon.Monitor.Error.Busy"
 

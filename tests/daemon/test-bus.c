@@ -1226,7 +1226,7 @@ static void test_busy_interactive(void) {
         g_autoptr(GVariant) v = NULL;
         Pending p = {};
 
-        /* One connection may keep 4 interactive checks (password prompts) waiting, not more. */
+        /* One user may keep 4 interactive checks (password prompts) waiting, not more. */
         fake_polkit_set(FAKE_POLKIT_HOLD);
         held_target = fake_polkit_held() + 4;
         for (unsigned i = 0; i < 4; i++)
@@ -1238,6 +1238,24 @@ static void test_busy_interactive(void) {
                                         G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, TIMEOUT_MS, NULL, &error);
         assert_remote_error(error, "org.memmon.Monitor.Error.Busy");
         g_clear_error(&error);
+
+        /* Per user, not per connection: a second connection of the same user is refused too. */
+        {
+                g_autoptr(GDBusConnection) other = NULL;
+                g_autoptr(GVariant) w = NULL;
+
+                other = g_dbus_connection_new_for_address_sync(address,
+                                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                               G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                               NULL, NULL, &error);
+                g_assert_no_error(error);
+                w = g_dbus_connection_call_sync(other, NAME, PATH, IFACE, "Reload", NULL, NULL,
+                                                G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, TIMEOUT_MS,
+                                                NULL, &error);
+                assert_remote_error(error, "org.memmon.Monitor.Error.Busy");
+                g_clear_error(&error);
+                g_assert_cmpuint(fake_polkit_held(), ==, held_target);
+        }
 
         fake_polkit_release(FAKE_POLKIT_DENY);
         held_target = 4;
