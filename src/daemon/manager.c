@@ -196,6 +196,20 @@ static int on_scan_unit(const CgroupEntry *e, void *userdata) {
 static int on_slice_changed(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
         Manager *m = userdata;
 
+        /*
+         * The slice itself is gone: forget its watch now, or a slice created again under the
+         * same path before the rescan would keep the dead one, and its new units would be
+         * found only at RescanInterval.
+         */
+        if (ev->mask & IN_IGNORED)
+                for (size_t i = 0; i < m->n_slices; i++)
+                        if (m->slices[i].source == s) {
+                                sd_event_source_disable_unref(m->slices[i].source);
+                                free(m->slices[i].path);
+                                m->slices[i] = m->slices[--m->n_slices];
+                                break;
+                        }
+
         /* IN_Q_OVERFLOW: events were lost, so look at everything. */
         if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_IGNORED | IN_DELETE_SELF |
                         IN_Q_OVERFLOW))

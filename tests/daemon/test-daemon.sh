@@ -137,6 +137,17 @@ sleep 0.5
 put "$root/system.slice/moved.slice/hog.service/memory.events" 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n'
 check "a unit moved to another slice is still watched (oom_kill seen there)" wait_entry 3 $OOM hog.service
 
+# a slice removed and created again at once (before the rescan): its new units
+# are still found at once (RescanInterval is an hour here)
+mkunit system.slice/again.slice/one.service 100 max
+sleep 0.5
+rm -rf "$root/system.slice/again.slice" && mkdir "$root/system.slice/again.slice"
+sleep 0.5
+mkunit system.slice/again.slice/two.service 100 1000
+sleep 0.5
+put "$root/system.slice/again.slice/two.service/memory.events" 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n'
+check "a slice created again: its new unit is watched (oom_kill seen)" wait_entry 3 $OOM two.service
+
 # SIGHUP with a broken config keeps the old one
 echo "Bogus=1" >"$T/conf.d/50-bad.conf"
 kill -HUP $pid
