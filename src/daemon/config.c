@@ -428,8 +428,15 @@ static int verify_rules(const RuleConfig *r, const char *origin, const char *wha
                 log_error("%s: %s: WarningBytes must be below CriticalBytes.", origin, what);
                 return -EINVAL;
         }
-        if (w > 0 && r->clear_margin_percent >= w) {
-                log_error("%s: %s: ClearMarginPercent must be below WarningPercent.", origin, what);
+        /* An alert clears below its level minus the margin: at or under zero it never would. */
+        double lowest = w > 0 ? w : cr > 0 ? cr : e;
+        if (lowest > 0 && r->clear_margin_percent >= lowest) {
+                log_error("%s: %s: ClearMarginPercent must be below the lowest percent level that is set.",
+                          origin, what);
+                return -EINVAL;
+        }
+        if (r->warning_bytes > 0 && r->clear_margin_percent >= 100) {
+                log_error("%s: %s: ClearMarginPercent must be below 100 with WarningBytes= set.", origin, what);
                 return -EINVAL;
         }
         return 0;
@@ -457,10 +464,26 @@ int config_verify(const Config *c, const char *origin) {
                           "(alerts fire when MemAvailable drops below them).", origin);
                 return -EINVAL;
         }
-        if (!(c->analysis_min_span <= c->analysis_sustained_span &&
+        /* Floors: a microsecond interval would keep the loop busy sampling, rescanning or analysing. */
+        if (c->sample_interval < 100 * USEC_PER_MSEC || c->rescan_interval < USEC_PER_SEC ||
+            c->analysis_interval < USEC_PER_SEC) {
+                log_error("%s: SampleInterval= must be at least 100ms, RescanInterval= and AnalysisInterval= "
+                          "at least 1s.", origin);
+                return -EINVAL;
+        }
+        /* Host alerts clear once MemAvailable is above the level plus the margin: below 100 %. */
+        if ((c->host_available_warning_percent > 0 &&
+             c->host_available_warning_percent + c->rules.clear_margin_percent >= 100) ||
+            (c->host_available_critical_percent > 0 &&
+             c->host_available_critical_percent + c->rules.clear_margin_percent >= 100)) {
+                log_error("%s: HostAvailableWarningPercent= and HostAvailableCriticalPercent= plus "
+                          "ClearMarginPercent= must stay below 100, or their alerts could never clear.", origin);
+                return -EINVAL;
+        }
+        if (!(c->analysis_min_span < c->analysis_sustained_span &&
               c->analysis_sustained_span <= c->analysis_leak_span &&
               c->analysis_leak_span <= c->analysis_window)) {
-                log_error("%s: analysis spans must satisfy AnalysisMinSpan <= SustainedSpan <= LeakSpan <= AnalysisWindow.",
+                log_error("%s: analysis spans must satisfy AnalysisMinSpan < SustainedSpan <= LeakSpan <= AnalysisWindow.",
                           origin);
                 return -EINVAL;
         }

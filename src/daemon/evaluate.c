@@ -174,7 +174,8 @@ size_t evaluate_unit_sample(UnitAlertState *st, const RuleConfig *rc, const char
 
         /* A limit-hit alert clears once the max counter stood still for ClearTime. */
         AlertSlot *hit = &st->slot[ALERT_LIMIT_HIT];
-        if (hit->id != 0 && now >= st->max_event_time && now - st->max_event_time >= rc->clear_time) {
+        /* Not in the call that saw it rise: with ClearTime=0 that would raise and clear at once. */
+        if (hit->id != 0 && now > st->max_event_time && now - st->max_event_time >= rc->clear_time) {
                 out[n] = slot_clear(hit, ALERT_LIMIT_HIT, unit, s->current, now);
                 out[n].alert.limit_name = "max";
                 out[n].alert.max_events = st->max_events;
@@ -282,7 +283,8 @@ size_t evaluate_unit_analysis(UnitAlertState *st, const RuleConfig *rc, const ch
                 value = an->confidence;
 
         LevelRule lr = {
-                .clear_margin = LEAK_CLEAR_MARGIN,
+                /* At most half the threshold: a low LeakConfidence= must still leave a level to clear at. */
+                .clear_margin = MIN(LEAK_CLEAR_MARGIN, rc->leak_confidence / 2.0),
                 .hold_time = 0,                 /* the analyser already demands sustained growth */
                 .clear_time = LEAK_CLEAR_TIME,
         };

@@ -67,11 +67,67 @@ static void test_errors(void) {
 }
 
 static void test_verify(void) {
+        /* Each parses, but together with the defaults makes a daemon that would misbehave. */
+        static const char *const bad[] = {
+                "[Rules]\nWarningPercent=95\n",                                  /* warning above critical */
+                "[Monitor]\nAnalysisMinSpan=6min\n",             /* = SustainedSpan: the analyser refuses */
+                /* no level left to clear at: the alert would never clear */
+                "[Rules]\nWarningPercent=0\nCriticalPercent=3\nEmergencyPercent=4\n",
+                "[Rules]\nWarningPercent=0\nCriticalPercent=0\nEmergencyPercent=0\nClearMarginPercent=100\n"
+                "WarningBytes=1G\n",
+                "[Rules]\nHostAvailableWarningPercent=97\n",
+                "[Rules]\nHostAvailableWarningPercent=100\nClearMarginPercent=0\n",  /* 100 would mean off */
+                "[Monitor]\nSampleInterval=1us\n",
+                "[Monitor]\nRescanInterval=10ms\n",
+                "[Monitor]\nAnalysisInterval=1ms\n",
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+                Config *c = NULL;
+                g_assert_cmpint(config_new_default(&c), ==, 0);
+                g_assert_cmpint(config_parse_text(c, "v.conf", bad[i]), ==, 0);
+                if (config_verify(c, "v.conf") != -EINVAL)
+                        g_error("accepted: %s", bad[i]);
+                config_free(c);
+        }
+
+        /* The lowest levels that are allowed. */
         Config *c = NULL;
         g_assert_cmpint(config_new_default(&c), ==, 0);
-        g_assert_cmpint(config_parse_text(c, "v.conf", "[Rules]\nWarningPercent=95\n"), ==, 0);
-        g_assert_cmpint(config_verify(c, "v.conf"), ==, -EINVAL);    /* warning above critical */
+        g_assert_cmpint(config_parse_text(c, "v.conf",
+                                          "[Monitor]\nSampleInterval=100ms\nRescanInterval=1s\nAnalysisInterval=1s\n"
+                                          "[Rules]\nWarningPercent=0\nCriticalPercent=6\nEmergencyPercent=7\n"
+                                          "HostAvailableWarningPercent=94\n"), ==, 0);
+        g_assert_cmpint(config_verify(c, "v.conf"), ==, 0);
         config_free(c);
+}
+
+/* A file of exactly CONFIG_MAX_FILE_SIZE bytes is read; one byte more is refused. */
+static void test_size_limit(void) {
+        g_autofree char *dir = g_dir_make_tmp("memmon-config-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "memmond.conf", NULL);
+        g_autofree char *none = g_build_filename(dir, "none.d", NULL);
+        g_autofree char *text = g_malloc(CONFIG_MAX_FILE_SIZE + 2);
+        static const char head[] = "[Monitor]\nSampleInterval=3s\n";
+        Config *c = NULL;
+
+        g_assert_nonnull(dir);
+        /* The head, then comment lines of 64 bytes, the last one cut to fit. */
+        memcpy(text, head, strlen(head));
+        for (size_t i = strlen(head); i < CONFIG_MAX_FILE_SIZE; i++)
+                text[i] = (i - strlen(head)) % 64 == 0 ? '#' : (i - strlen(head)) % 64 == 63 ? '\n' : 'x';
+        text[CONFIG_MAX_FILE_SIZE - 1] = '\n';
+        g_assert_true(g_file_set_contents(path, text, CONFIG_MAX_FILE_SIZE, NULL));
+        g_assert_cmpint(config_load(path, none, &c), ==, 0);
+        g_assert_cmpuint(c->sample_interval, ==, 3 * USEC_PER_SEC);
+        config_free(c);
+
+        text[CONFIG_MAX_FILE_SIZE] = '\n';
+        g_assert_true(g_file_set_contents(path, text, CONFIG_MAX_FILE_SIZE + 1, NULL));
+        c = NULL;
+        g_assert_cmpint(config_load(path, none, &c), <, 0);
+        g_assert_null(c);
+        g_assert_cmpint(g_unlink(path), ==, 0);
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 static void test_load_dropins(void) {
@@ -115,5 +171,6 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/config/errors", test_errors);
         g_test_add_func("/config/verify", test_verify);
         g_test_add_func("/config/load-dropins", test_load_dropins);
+        g_test_add_func("/config/size-limit", test_size_limit);
         return g_test_run();
 }

@@ -313,6 +313,17 @@ static void test_limit_hit_state(void) {
         s.events.max++;
         g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 1);
         g_assert_false(out[0].cleared);
+        alert_slot_apply(&st.slot[ALERT_LIMIT_HIT], &out[0], 22, true, now);
+
+        /* ClearTime=0: up while the counter rises each sample, cleared at the first quiet one. */
+        rc.clear_time = 0;
+        for (int i = 0; i < 5; i++) {
+                s.events.max++;
+                g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 0);
+        }
+        g_assert_cmpuint(evaluate_unit_sample(&st, &rc, UNIT, &s, now += SEC, out), ==, 1);
+        g_assert_true(out[0].cleared);
+        g_assert_cmpuint(out[0].alert.id, ==, 22);
 }
 
 static size_t feed_psi(UnitAlertState *st, const RuleConfig *rc, double full, usec_t now,
@@ -447,6 +458,20 @@ static void test_leak(void) {
         g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now += 60 * SEC, out), ==, 1);
         g_assert_cmpint(out[0].alert.severity, ==, SEVERITY_CRITICAL);
         g_assert_cmpstr(out[0].alert.pattern, ==, "exponential");
+
+        /* A low LeakConfidence= still leaves a level to clear at (the margin is at most half of it). */
+        rc.leak_confidence = 20;
+        unit_alert_state_init(&st, false);
+        a = analysis(PATTERN_LEAK, 20, SEVERITY_WARNING);
+        g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now += 60 * SEC, out), ==, 1);
+        deliver(slot, &out[0], 12, now);
+        a = analysis(PATTERN_STABLE, 90, SEVERITY_NONE);
+        stable_since = now += 60 * SEC;
+        g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100, now, out), ==, 0);
+        g_assert_cmpuint(evaluate_unit_analysis(&st, &rc, UNIT, &a, 100,
+                                                now = stable_since + 10 * USEC_PER_MINUTE, out), ==, 1);
+        g_assert_true(out[0].cleared);
+        g_assert_cmpuint(out[0].alert.id, ==, 12);
 
         /* LeakConfidence=0 turns it off. */
         rc.leak_confidence = 0;
