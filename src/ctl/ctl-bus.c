@@ -166,6 +166,8 @@ int ctl_read_properties(sd_bus_message *m, PropertyList *ret) {
                 r = read_property(m, p);
                 if (r < 0) {
                         free(p->name);
+                        if (p->type == 's')
+                                free(p->value.s);
                         return r;
                 }
                 if (r == 0) {

@@ -450,7 +450,8 @@ static int parse_argv(int argc, char *argv[]) {
                 case ':':
                         return log_error_errno(EINVAL, "Option '%s' needs an argument.", argv[optind - 1]);
                 case '?':
-                        if (optopt != 0)
+                        /* A long option given a value it does not take has optopt set to its value (>= 0x100 here). */
+                        if (optopt > 0 && optopt < 0x100)
                                 log_error("Unknown option '-%c'.", optopt);
                         else
                                 log_error("Unknown option '%s'.", argv[optind - 1]);

@@ -20,7 +20,8 @@
 #include "parse.h"
 #include "util.h"
 
-#define HEALTH_PROBLEMS_MAX 4
+/* One per kind of problem health_evaluate() knows (5); a sixth kind must raise this. */
+#define HEALTH_PROBLEMS_MAX 5
 
 const char *health_status_to_string(HealthStatus s) {
         static const char *const table[_HEALTH_MAX] = {

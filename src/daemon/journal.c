@@ -85,7 +85,7 @@ int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *use
                 field(&f, "PRIORITY=%d", LOG_INFO);
         } else {
                 if (a->kind == ALERT_USAGE && a->limit > 0 && a->threshold_percent > 0)
-                        field(&f, "MESSAGE=%s: memory %.1f%% of memory.%s (%llu of %llu bytes), above the %s level of %.0f%%.",
+                        field(&f, "MESSAGE=%s: memory %.1f%% of memory.%s (%llu of %llu bytes), above the %s level of %g%%.",
                               who, 100.0 * (double) a->current / (double) a->limit, strempty(a->limit_name),
                               (unsigned long long) a->current, (unsigned long long) a->limit, sev, a->threshold_percent);
                 else if (a->kind == ALERT_LEAK) {
@@ -120,8 +120,8 @@ int journal_send_alert(const Alert *a, bool cleared, JournalSink sink, void *use
                 field(&f, "MEMMON_LIMIT=%s", strempty(a->limit_name));
         }
         if (a->threshold_percent > 0) {
-                field(&f, "MEMMON_THRESHOLD_PERCENT=%.0f", a->threshold_percent);
-                field(&f, "MEMMON_THRESHOLD=%.0f", a->threshold_percent);
+                field(&f, "MEMMON_THRESHOLD_PERCENT=%g", a->threshold_percent);
+                field(&f, "MEMMON_THRESHOLD=%g", a->threshold_percent);
         }
         if (a->threshold_bytes > 0)
                 field(&f, "MEMMON_THRESHOLD_BYTES=%llu", (unsigned long long) a->threshold_bytes);

@@ -63,7 +63,8 @@ int read_full_file(const char *path, size_t max, char **ret, size_t *ret_len) {
         if ((uint64_t) st.st_size > max)
                 return -EFBIG;
 
-        alloc = (size_t) st.st_size + 1;
+        /* One byte more than the file, to see its end (a file of exactly max bytes is fine), and the NUL. */
+        alloc = (size_t) st.st_size + 2;
         buf = malloc(alloc);
         if (!buf)
                 return -ENOMEM;
@@ -75,9 +76,9 @@ int read_full_file(const char *path, size_t max, char **ret, size_t *ret_len) {
                         char *p;
 
                         /* The file grew since fstat(): allow it up to max. */
-                        if (alloc > max)
+                        if (alloc > max + 1)
                                 return -EFBIG;
-                        alloc = MIN(alloc * 2, max + 1);
+                        alloc = MIN(alloc * 2, max + 2);
                         p = realloc(buf, alloc);
                         if (!p)
                                 return -ENOMEM;

@@ -101,6 +101,8 @@ for args in "bogus" "show" "show a b" "list extra" "--frob list" "--since=soon h
         check "bad usage '$args' exits 2 (rc=$rc)" [ $rc = 2 ]
         check "bad usage '$args' explains itself" [ -n "$err" ]
 done
+ctl --all=1 list
+check "an argument to an option that takes none names the option" has "$err" "--all=1"
 ctl status
 check "status without memmond exits 1 (rc=$rc)" [ $rc = 1 ]
 check "status without memmond says it is not running" has "$err" "memmond is not running"

@@ -68,6 +68,15 @@ static void test_degraded_reasons(void) {
         g_assert_nonnull(strstr(problems[2], "7 failed"));
         g_strfreev(problems);
 
+        /* All five kinds at once (ticks late, too): every one is said. */
+        in.last_tick = NOW - 5 * INTERVAL;
+        in.units_unwatchable = 2;
+        in.unwatchable_error = -ENOSPC;
+        g_assert_cmpint(judge(&in, &problems), ==, HEALTH_DEGRADED);
+        g_assert_cmpuint(g_strv_length(problems), ==, 5);
+        g_assert_nonnull(strstr(problems[4], "7 failed"));
+        g_strfreev(problems);
+
         /* Journal errors in the past that stopped are not a problem now. */
         in = (HealthInputs) { .now = NOW, .last_tick = NOW, .sample_interval = INTERVAL, .journal_errors = 7 };
         g_assert_cmpint(judge(&in, NULL), ==, HEALTH_OK);
