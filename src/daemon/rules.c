@@ -4,9 +4,11 @@
  * The state machine behind every threshold alert. Raising waits for the
  * condition to hold for hold_time (a short peak is not an alert); lowering
  * waits until the value stayed below the active threshold minus the margin for
- * clear_time, so a unit hovering at the line does not flap. A level that is
- * raised further while held keeps its start time: the hold measures how long
- * the value has been at least at the pending level.
+ * clear_time, so a unit hovering at the line does not flap. While a change is
+ * held, the pending level is the one the value kept for the whole hold (the
+ * nearest to the active level it has seen): 85 % for 29 s and 95 % for 1 s
+ * raises a warning after 30 s, not an emergency; the emergency then needs its
+ * own hold. Clearing steps down the same way.
  */
 
 #include "rules.h"
@@ -49,19 +51,20 @@ bool level_rule_eval(const LevelRule *r, LevelState *s, double value, usec_t now
                 s->has_pending = true;
                 s->pending = target;
                 s->pending_since = now;
-        } else
+        } else if (target > s->active ? target < s->pending : target > s->pending)
+                /* Back towards the active level: only that much has held all along. */
                 s->pending = target;
 
-        need = target > s->active ? r->hold_time : r->clear_time;
+        need = s->pending > s->active ? r->hold_time : r->clear_time;
         if (now < s->pending_since || now - s->pending_since < need)
                 return false;
 
         *ret = (LevelTransition) {
                 .from = s->active,
-                .to = target,
+                .to = s->pending,
                 .held = now - s->pending_since,
         };
-        s->active = target;
+        s->active = s->pending;
         s->active_since = now;
         s->has_pending = false;
         return true;

@@ -69,11 +69,41 @@ static void test_escalate(void) {
         g_assert_cmpint(t.to, ==, SEVERITY_CRITICAL);
 }
 
+/* A hold yields the level the value kept all along, in either direction. */
+static void test_held_level(void) {
+        LevelState s = LEVEL_STATE_INIT;
+        LevelTransition t;
+        usec_t now = 1000 * USEC_PER_SEC;
+
+        /* 85 % for 29 s, then 96 % for 1 s: a warning (held 30 s), not an emergency. */
+        g_assert_false(level_rule_eval(&rule, &s, 85, now, &t));
+        g_assert_false(level_rule_eval(&rule, &s, 96, now + 29 * USEC_PER_SEC, &t));
+        g_assert_true(level_rule_eval(&rule, &s, 96, now + 30 * USEC_PER_SEC, &t));
+        g_assert_cmpint(t.to, ==, SEVERITY_WARNING);
+        /* The emergency needs a hold of its own. */
+        g_assert_false(level_rule_eval(&rule, &s, 96, now + 31 * USEC_PER_SEC, &t));
+        g_assert_false(level_rule_eval(&rule, &s, 96, now + 60 * USEC_PER_SEC, &t));
+        g_assert_true(level_rule_eval(&rule, &s, 96, now + 61 * USEC_PER_SEC, &t));
+        g_assert_cmpint(t.to, ==, SEVERITY_EMERGENCY);
+
+        /* Emergency, then 10 s in the critical band and 20 s at 10 %: down to critical only. */
+        now += 100 * USEC_PER_SEC;
+        g_assert_false(level_rule_eval(&rule, &s, 87, now, &t));    /* critical with the margin */
+        g_assert_false(level_rule_eval(&rule, &s, 10, now + 10 * USEC_PER_SEC, &t));
+        g_assert_true(level_rule_eval(&rule, &s, 10, now + 30 * USEC_PER_SEC, &t));
+        g_assert_cmpint(t.from, ==, SEVERITY_EMERGENCY);
+        g_assert_cmpint(t.to, ==, SEVERITY_CRITICAL);
+        g_assert_false(level_rule_eval(&rule, &s, 10, now + 31 * USEC_PER_SEC, &t));
+        g_assert_true(level_rule_eval(&rule, &s, 10, now + 61 * USEC_PER_SEC, &t));
+        g_assert_cmpint(t.to, ==, SEVERITY_NONE);
+}
+
 int main(int argc, char *argv[]) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/rules/target", test_target);
         g_test_add_func("/rules/hold-then-fire", test_hold_then_fire);
         g_test_add_func("/rules/hysteresis", test_hysteresis);
         g_test_add_func("/rules/escalate", test_escalate);
+        g_test_add_func("/rules/held-level", test_held_level);
         return g_test_run();
 }
