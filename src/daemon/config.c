@@ -442,6 +442,13 @@ static int verify_rules(const RuleConfig *r, const char *origin, const char *wha
         return 0;
 }
 
+int config_verify_unit_rules(const RuleConfig *r, const char *unit) {
+        char what[300];
+
+        snprintf(what, sizeof what, "the [Unit:] sections matching %s", unit);
+        return verify_rules(r, "configuration", what);
+}
+
 int config_verify(const Config *c, const char *origin) {
         int r;
 

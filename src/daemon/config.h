@@ -103,6 +103,12 @@ int config_verify(const Config *c, const char *origin);
 
 /* The rules for one unit: defaults plus every matching [Unit:GLOB] in order. */
 void config_rules_for_unit(const Config *c, const char *unit, RuleConfig *ret);
+/*
+ * The effective rules of one unit checked as config_verify() checks [Rules]: overrides can
+ * combine (two globs matching one unit), and a glob with a character class never matches
+ * itself, so only a real unit name shows some mistakes. Logs why; the caller falls back.
+ */
+int config_verify_unit_rules(const RuleConfig *r, const char *unit);
 
 /* The analyser parameters the config sets; the rest stay at their defaults. */
 typedef struct AnalyserParams AnalyserParams;

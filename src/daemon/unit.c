@@ -425,6 +425,10 @@ void unit_apply_config(Unit *u, const Config *c) {
         int r;
 
         config_rules_for_unit(c, u->name, &u->rules);
+        if (config_verify_unit_rules(&u->rules, u->name) < 0) {
+                log_warning("%s: its [Unit:] overrides do not add up (see above); [Rules] applies to it.", u->name);
+                u->rules = c->rules;
+        }
         u->budget.interval = ALERT_BUDGET_INTERVAL;
         u->budget.burst = c->alerts_per_unit_per_hour;
 

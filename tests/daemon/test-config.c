@@ -101,6 +101,27 @@ static void test_verify(void) {
         config_free(c);
 }
 
+/* Overrides that only go wrong for a real unit: two globs combined, a glob that never matches itself. */
+static void test_unit_rules(void) {
+        Config *c = NULL;
+        RuleConfig rc;
+
+        g_assert_cmpint(config_new_default(&c), ==, 0);
+        g_assert_cmpint(config_parse_text(c, "u.conf",
+                                          "[Unit:web*]\nWarningPercent=85\nCriticalPercent=93\nEmergencyPercent=97\n"
+                                          "[Unit:*-db.service]\nCriticalPercent=84\n"
+                                          "[Unit:[ab]*.service]\nWarningPercent=95\n"), ==, 0);
+        g_assert_cmpint(config_verify(c, "u.conf"), ==, 0);
+
+        config_rules_for_unit(c, "web.service", &rc);
+        g_assert_cmpint(config_verify_unit_rules(&rc, "web.service"), ==, 0);
+        config_rules_for_unit(c, "web-db.service", &rc);               /* warning 85 > critical 84 */
+        g_assert_cmpint(config_verify_unit_rules(&rc, "web-db.service"), ==, -EINVAL);
+        config_rules_for_unit(c, "api.service", &rc);                  /* warning 95 > critical 90 */
+        g_assert_cmpint(config_verify_unit_rules(&rc, "api.service"), ==, -EINVAL);
+        config_free(c);
+}
+
 /* A file of exactly CONFIG_MAX_FILE_SIZE bytes is read; one byte more is refused. */
 static void test_size_limit(void) {
         g_autofree char *dir = g_dir_make_tmp("memmon-config-XXXXXX", NULL);
@@ -172,5 +193,6 @@ int main(int argc, char *argv[]) {
         g_test_add_func("/config/verify", test_verify);
         g_test_add_func("/config/load-dropins", test_load_dropins);
         g_test_add_func("/config/size-limit", test_size_limit);
+        g_test_add_func("/config/unit-rules", test_unit_rules);
         return g_test_run();
 }
