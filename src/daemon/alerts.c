@@ -19,7 +19,7 @@ int alert_log_new(AlertLog **ret, size_t capacity, unsigned per_hour) {
         l->ring = calloc(capacity, sizeof *l->ring);
         if (!l->ring)
                 return -ENOMEM;
-        l->capacity = capacity;
+        l->capacity = l->max_capacity = capacity;
         l->next_id = 1;
         l->global = RATELIMIT_INIT(ALERT_BUDGET_INTERVAL, per_hour);
         *ret = TAKE_PTR(l);
@@ -36,6 +36,29 @@ AlertLog *alert_log_free(AlertLog *l) {
 
 void alert_log_set_budget(AlertLog *l, unsigned per_hour) {
         l->global.burst = per_hour;
+}
+
+void alert_log_set_max(AlertLog *l, size_t max) {
+        l->max_capacity = MAX(max, l->capacity);
+}
+
+/* Doubles a full ring, oldest first in the new one; the next record goes after the newest. */
+static int alert_log_grow(AlertLog *l) {
+        size_t k = MIN(l->capacity * 2, l->max_capacity);
+        AlertRecord *a;
+
+        if (k <= l->capacity)
+                return -ENOSPC;
+        a = calloc(k, sizeof *a);
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                a[i] = l->ring[(l->head + i) % l->capacity];
+        free(l->ring);
+        l->ring = a;
+        l->capacity = k;
+        l->head = l->n;
+        return 0;
 }
 
 const AlertRecord *alert_log_get(const AlertLog *l, size_t i) {
@@ -66,14 +89,21 @@ static void record_new(AlertLog *l, const Alert *a, bool suppressed) {
          * times kinds) must stay listable and acknowledgeable however many came after them.
          * Skipped active records then read as slightly newer than they are; ids order them.
          */
-        if (l->n == l->capacity)
+        if (l->n == l->capacity) {
+                bool found = false;
+
                 for (size_t k = 0; k < l->capacity; k++) {
                         size_t c = (l->head + k) % l->capacity;
                         if (l->ring[c].cleared != 0) {
                                 pos = c;
+                                found = true;
                                 break;
                         }
                 }
+                /* All active: grow if allowed, else the oldest active one goes. */
+                if (!found && alert_log_grow(l) >= 0)
+                        pos = l->head;
+        }
         r = &l->ring[pos];
         l->head = pos;
 

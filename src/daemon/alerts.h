@@ -33,6 +33,7 @@ typedef struct AlertRecord {
 typedef struct AlertLog {
         AlertRecord *ring;
         size_t capacity, head, n;
+        size_t max_capacity;                    /* the ring grows up to this while all are active */
         uint64_t next_id;
         RateLimit global;
         JournalSink sink;                       /* NULL: the journal */
@@ -46,6 +47,12 @@ AlertLog *alert_log_free(AlertLog *l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(AlertLog *, alert_log_free);
 
 void alert_log_set_budget(AlertLog *l, unsigned per_hour);
+/*
+ * When the log is full and every record is still active, it grows (doubling) up to max
+ * records rather than drop an active alert from ListAlerts and AcknowledgeAlert; the
+ * caller bounds max by what can be active at once (units times kinds). Default: no growth.
+ */
+void alert_log_set_max(AlertLog *l, size_t max);
 
 /*
  * Delivers one change from evaluate.c and updates slot. unit_budget is NULL

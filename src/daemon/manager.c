@@ -266,6 +266,11 @@ static int on_scan_slice(const char *path, void *userdata) {
         return 0;
 }
 
+/* What can be active at once: every kind for every unit (an upper bound), and the host's. */
+static size_t manager_alerts_max(const Config *c) {
+        return (size_t) c->max_units * _ALERT_KIND_MAX + _ALERT_KIND_MAX;
+}
+
 static void update_status(Manager *m) {
         char s[sizeof m->status];
 
@@ -497,6 +502,7 @@ int manager_reload(Manager *m) {
 
         log_set_max_level(m->config->log_level);
         alert_log_set_budget(m->alerts, m->config->alerts_per_hour);
+        alert_log_set_max(m->alerts, manager_alerts_max(m->config));
         for (size_t i = 0; i < m->n_units; i++)
                 unit_apply_config(m->units[i], m->config);
         if (rearm) {
@@ -606,6 +612,7 @@ int manager_new(const ManagerOptions *o, Config *config, Manager **ret) {
         r = alert_log_new(&m->alerts, MANAGER_ALERT_LOG_SIZE, config->alerts_per_hour);
         if (r < 0)
                 return log_oom();
+        alert_log_set_max(m->alerts, manager_alerts_max(config));
 
         r = sd_event_default(&m->event);
         if (r < 0)

@@ -365,6 +365,29 @@ static void test_ring(void) {
         g_assert_nonnull(alert_log_find(l, 6));
         g_assert_null(alert_log_find(l, 7));
 
+        /* With room to grow (alert_log_set_max), active alerts are kept: 6 in a log of 4, up to 8. */
+        {
+                AlertLog *g = new_log(&cap, 4, 1000);
+
+                alert_log_set_max(g, 8);
+                for (int i = 0; i < 10; i++) {
+                        AlertSlot s = {};
+                        ch = raise_change(ALERT_USAGE, SEVERITY_WARNING, "g.service", &s);
+                        ch.alert.current = 100 + i;
+                        g_assert_cmpuint(alert_log_deliver(g, &s, NULL, &ch, i), ==, i + 1);
+                        g_assert_cmpuint(g->n, ==, MIN(i + 1, 8));
+                        g_assert_cmpuint(alert_log_get(g, 0)->id, ==, i + 1);
+                }
+                for (size_t i = 0; i < 8; i++) {
+                        g_assert_cmpuint(alert_log_get(g, i)->id, ==, 10 - i);
+                        g_assert_cmpuint(alert_log_get(g, i)->current, ==, 109 - i);
+                }
+                g_assert_cmpuint(g->capacity, ==, 8);
+                g_assert_null(alert_log_find(g, 2));
+                g_assert_nonnull(alert_log_find(g, 3));
+                alert_log_free(g);
+        }
+
         /* Clearing an alert that fell out of the ring is fine. */
         AlertSlot old = { .id = 1, .severity = SEVERITY_WARNING, .sent = true };
         ch = clear_change(ALERT_USAGE, "e.service", &old);
