@@ -71,6 +71,7 @@ static void graveyard_bury(Manager *m, const Unit *u, usec_t now) {
         if (strlen(u->name) >= sizeof t->name)
                 return;
         *t = (Tombstone) {
+                .cgroup_id = u->cgroup_id,
                 .when = now,
                 .current = u->has_sample ? u->sample.current : 0,
                 .restarts = u->cgroup_restarts,
@@ -80,28 +81,39 @@ static void graveyard_bury(Manager *m, const Unit *u, usec_t now) {
         m->graveyard_next = (m->graveyard_next + 1) % MANAGER_GRAVEYARD_SIZE;
 }
 
-/* A unit that reappears soon after it vanished was restarted. */
-static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
-        for (size_t i = 0; i < MANAGER_GRAVEYARD_SIZE; i++) {
-                Tombstone *t = &m->graveyard[i];
+static Tombstone *graveyard_find(Manager *m, const char *name) {
+        for (size_t i = 0; i < MANAGER_GRAVEYARD_SIZE; i++)
+                if (m->graveyard[i].when != 0 && streq(m->graveyard[i].name, name))
+                        return &m->graveyard[i];
+        return NULL;
+}
 
-                if (t->when == 0 || !streq(t->name, u->name))
-                        continue;
-                if (now >= t->when && now - t->when <= MANAGER_RESTART_WINDOW) {
-                        u->cgroup_restarts = t->restarts + 1;
+/*
+ * A unit that reappears soon after it vanished was restarted; one that comes back with
+ * the same cgroup was only dropped for a while (a reload excluded it) and carries on.
+ */
+static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
+        Tombstone *t = graveyard_find(m, u->name);
+        bool same;
+
+        if (!t)
+                return;
+        same = t->cgroup_id == u->cgroup_id;
+        if (same || (now >= t->when && now - t->when <= MANAGER_RESTART_WINDOW)) {
+                u->cgroup_restarts = t->restarts + !same;
+                /* The window and its count carry over; the size is today's config. */
+                u->budget.begin = t->budget.begin;
+                u->budget.num = t->budget.num;
+                u->budget.suppressed = t->budget.suppressed;
+                u->budget.started = t->budget.started;
+                if (!same) {
                         u->restart_freed = t->current;
-                        /* The window and its count carry over; the size is today's config. */
-                        u->budget.begin = t->budget.begin;
-                        u->budget.num = t->budget.num;
-                        u->budget.suppressed = t->budget.suppressed;
-                        u->budget.started = t->budget.started;
                         log_info("%s: restarted (new cgroup, restart %u); the old instance used %llu bytes, "
                                  "analysis starts from a new baseline.",
                                  u->name, u->cgroup_restarts, (unsigned long long) t->current);
                 }
-                t->when = 0;
-                return;
         }
+        t->when = 0;
 }
 
 static int manager_add_unit(Manager *m, const CgroupEntry *e) {
@@ -125,9 +137,13 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
 
         /*
          * Only a cgroup created after start (kernfs ids grow) has events that are news; a unit
-         * that joins later for other reasons (reload, a free MaxUnits slot) keeps its past.
+         * that joins later for other reasons (reload, a free MaxUnits slot) keeps its past,
+         * and so does one a reload dropped for a while (its tombstone has the same cgroup).
          */
-        r = unit_new(m, e->name, e->path, e->id, m->started && e->id > m->initial_max_cgroup_id, &u);
+        const Tombstone *t = graveyard_find(m, e->name);
+        bool same_cgroup = t && t->cgroup_id == e->id;  /* back after a reload dropped it: not news */
+        r = unit_new(m, e->name, e->path, e->id,
+                     m->started && e->id > m->initial_max_cgroup_id && !same_cgroup, &u);
         if (r == -ENODEV || r == -ENOENT)
                 return 0; /* vanished while we looked: normal */
         if (r == -ENOMEM)

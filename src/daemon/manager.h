@@ -35,6 +35,7 @@ typedef struct SliceWatch {
 
 typedef struct Tombstone {
         char name[256];
+        uint64_t cgroup_id;             /* the same id again: the same cgroup (dropped by a reload), no restart */
         usec_t when;                    /* 0: empty */
         uint64_t current;
         unsigned restarts;

@@ -156,6 +156,22 @@ check "bad reload is reported" grep -q "previous configuration stays in effect" 
 check "memmond still running after a bad reload" kill -0 $pid
 rm "$T/conf.d/50-bad.conf"
 
+# a unit a reload drops and the next one takes back is the same cgroup: its
+# oom_kill from before is not reported again, and it is not "restarted"
+mkunit system.slice/twice.service 100 1000
+sleep 0.5
+put "$root/system.slice/twice.service/memory.events" 'low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n'
+wait_entry 3 $OOM twice.service || true
+printf '[Monitor]\nExclude=twice.service\n' >"$T/conf.d/60-twice.conf"
+kill -HUP $pid
+sleep 0.5
+rm "$T/conf.d/60-twice.conf"
+kill -HUP $pid
+for _ in $(seq 30); do [ "$(count_entries $OOM twice.service)" -ge 2 ] && break; sleep 0.1; done
+check "a unit dropped and taken back by reloads: one oom_kill alert ($(count_entries $OOM twice.service))" \
+        [ "$(count_entries $OOM twice.service)" = 1 ]
+check "... and it is not taken for a restart" bash -c "! grep -q 'twice.service: restarted' '$T/stderr'"
+
 kill -TERM $pid
 rc=0
 wait $pid || rc=$?
