@@ -22,7 +22,10 @@ jd=$!
 for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
 
 T=$(mktemp -d)
-trap 'kill $jd $pid 2>/dev/null; rm -rf "$T"' EXIT
+# A tmpfs of its own: like kernfs, it never hands a removed directory's inode
+# number (memmond's cgroup id) to a new one, which ext4 does.
+mount -t tmpfs tmpfs "$T"
+trap 'kill $jd $pid 2>/dev/null; umount -l "$T" 2>/dev/null; rm -rf "$T"' EXIT
 root=$T/cg
 mkdir -p "$root" "$T/conf.d"
 echo "cpu memory pids" >"$root/cgroup.controllers"
