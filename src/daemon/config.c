@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,7 @@ static const ConfigKey config_keys[] = {
 
 /* UnitOverride.set has one bit per key. */
 _Static_assert(ELEMENTSOF(config_keys) <= 64, "UnitOverride.set is too narrow for config_keys");
+_Static_assert(ELEMENTSOF(config_keys) <= ELEMENTSOF(((Config *) NULL)->origin), "Config.origin is too short");
 
 int config_new_default(Config **ret) {
         _cleanup_(config_freep) Config *c = calloc(1, sizeof(*c));
@@ -148,6 +150,9 @@ Config *config_free(Config *c) {
         for (size_t i = 0; i < c->n_overrides; i++)
                 free(c->overrides[i].glob);
         free(c->overrides);
+        for (size_t i = 0; i < c->n_files; i++)
+                free(c->files[i]);
+        free(c->files);
         free(c);
         return NULL;
 }
@@ -312,11 +317,34 @@ static int override_add(Config *c, const char *glob, const char *path, unsigned 
         return 0;
 }
 
+/* Remembers path for messages about the keys it sets; returns its number (1-based). */
+static int config_add_file(Config *c, const char *path) {
+        char **a, *p;
+
+        if (c->n_files > CONFIG_MAX_DROPINS)
+                return 0;       /* not remembered: messages fall back to the caller's origin */
+        p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        a = reallocarray(c->files, c->n_files + 1, sizeof *a);
+        if (!a) {
+                free(p);
+                return -ENOMEM;
+        }
+        c->files = a;
+        c->files[c->n_files++] = p;
+        return (int) c->n_files;
+}
+
 int config_parse_text(Config *c, const char *path, const char *text) {
         enum { NONE, MONITOR, RULES, UNIT } section = NONE;
         UnitOverride *ov = NULL;
         unsigned line = 0;
-        int ret = 0;
+        int ret = 0, file;
+
+        file = config_add_file(c, path);
+        if (file < 0)
+                return file;
 
         for (const char *p = text; *p;) {
                 const char *eol = strchrnul(p, '\n');
@@ -404,10 +432,16 @@ int config_parse_text(Config *c, const char *path, const char *text) {
                         r = parse_value(k, (char *) &ov->rules + k->offset, value, path, line);
                         if (r >= 0)
                                 ov->set |= UINT64_C(1) << (k - config_keys);
-                } else if (k->section == SECTION_RULES)
-                        r = parse_value(k, (char *) &c->rules + k->offset, value, path, line);
-                else
-                        r = parse_value(k, (char *) c + k->offset, value, path, line);
+                } else {
+                        if (k->section == SECTION_RULES)
+                                r = parse_value(k, (char *) &c->rules + k->offset, value, path, line);
+                        else
+                                r = parse_value(k, (char *) c + k->offset, value, path, line);
+                        if (r >= 0 && file > 0)
+                                c->origin[k - config_keys] = (typeof(c->origin[0])) {
+                                        .file = file, .line = line, .seq = ++c->n_assignments,
+                                };
+                }
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
@@ -449,10 +483,34 @@ int config_verify_unit_rules(const RuleConfig *r, const char *unit) {
         return verify_rules(r, "configuration", what);
 }
 
+/*
+ * "file:line" where the latest of the named keys was set (the assignment most likely to have
+ * broken the relation), or origin when none was set in a file.
+ */
+static const char *keys_origin(const Config *c, const char *origin, char *buf, size_t n,
+                               const char *const *names) {
+        unsigned seq = 0;
+        size_t best = 0;
+
+        for (const char *const *name = names; *name; name++)
+                for (size_t k = 0; k < ELEMENTSOF(config_keys); k++)
+                        if (streq(config_keys[k].name, *name) && c->origin[k].seq > seq) {
+                                seq = c->origin[k].seq;
+                                best = k;
+                        }
+        if (seq == 0 || c->origin[best].file == 0 || c->origin[best].file > c->n_files)
+                return origin;
+        snprintf(buf, n, "%s:%u", c->files[c->origin[best].file - 1], c->origin[best].line);
+        return buf;
+}
+#define WHERE(...) keys_origin(c, origin, where, sizeof where, (const char *const[]) { __VA_ARGS__, NULL })
+
 int config_verify(const Config *c, const char *origin) {
+        char where[PATH_MAX + 16];
         int r;
 
-        r = verify_rules(&c->rules, origin, "[Rules]");
+        r = verify_rules(&c->rules, WHERE("WarningPercent", "CriticalPercent", "EmergencyPercent", "WarningBytes",
+                                          "CriticalBytes", "ClearMarginPercent"), "[Rules]");
         if (r < 0)
                 return r;
         for (size_t i = 0; i < c->n_overrides; i++) {
@@ -468,14 +526,15 @@ int config_verify(const Config *c, const char *origin) {
         if (c->host_available_critical_percent > 0 && c->host_available_warning_percent > 0 &&
             c->host_available_critical_percent >= c->host_available_warning_percent) {
                 log_error("%s: HostAvailableCriticalPercent must be below HostAvailableWarningPercent "
-                          "(alerts fire when MemAvailable drops below them).", origin);
+                          "(alerts fire when MemAvailable drops below them).",
+                          WHERE("HostAvailableWarningPercent", "HostAvailableCriticalPercent"));
                 return -EINVAL;
         }
         /* Floors: a microsecond interval would keep the loop busy sampling, rescanning or analysing. */
         if (c->sample_interval < 100 * USEC_PER_MSEC || c->rescan_interval < USEC_PER_SEC ||
             c->analysis_interval < USEC_PER_SEC) {
                 log_error("%s: SampleInterval= must be at least 100ms, RescanInterval= and AnalysisInterval= "
-                          "at least 1s.", origin);
+                          "at least 1s.", WHERE("SampleInterval", "RescanInterval", "AnalysisInterval"));
                 return -EINVAL;
         }
         /* Host alerts clear once MemAvailable is above the level plus the margin: below 100 %. */
@@ -484,30 +543,33 @@ int config_verify(const Config *c, const char *origin) {
             (c->host_available_critical_percent > 0 &&
              c->host_available_critical_percent + c->rules.clear_margin_percent >= 100)) {
                 log_error("%s: HostAvailableWarningPercent= and HostAvailableCriticalPercent= plus "
-                          "ClearMarginPercent= must stay below 100, or their alerts could never clear.", origin);
+                          "ClearMarginPercent= must stay below 100, or their alerts could never clear.",
+                          WHERE("HostAvailableWarningPercent", "HostAvailableCriticalPercent", "ClearMarginPercent"));
                 return -EINVAL;
         }
         if (!(c->analysis_min_span < c->analysis_sustained_span &&
               c->analysis_sustained_span <= c->analysis_leak_span &&
               c->analysis_leak_span <= c->analysis_window)) {
                 log_error("%s: analysis spans must satisfy AnalysisMinSpan < SustainedSpan <= LeakSpan <= AnalysisWindow.",
-                          origin);
+                          WHERE("AnalysisMinSpan", "SustainedSpan", "LeakSpan", "AnalysisWindow"));
                 return -EINVAL;
         }
         if (MIN((usec_t) c->history_depth, c->analysis_window / c->sample_interval) > CONFIG_ANALYSIS_MAX_RAW) {
                 log_error("%s: AnalysisWindow= spans more than %u raw samples (HistoryDepth=%u, SampleInterval=); "
                           "shorten the window, lower HistoryDepth= or sample less often.",
-                          origin, CONFIG_ANALYSIS_MAX_RAW, c->history_depth);
+                          WHERE("AnalysisWindow", "HistoryDepth", "SampleInterval"), CONFIG_ANALYSIS_MAX_RAW,
+                          c->history_depth);
                 return -EINVAL;
         }
         if (c->pressure_trigger_window < 500 * USEC_PER_MSEC || c->pressure_trigger_window > 10 * USEC_PER_SEC ||
             c->pressure_trigger_stall == 0 || c->pressure_trigger_stall >= c->pressure_trigger_window) {
                 log_error("%s: PressureTriggerWindow= must be 500ms..10s and PressureTriggerStall= below it "
-                          "(kernel limits for PSI triggers).", origin);
+                          "(kernel limits for PSI triggers).", WHERE("PressureTriggerWindow", "PressureTriggerStall"));
                 return -EINVAL;
         }
         return 0;
 }
+#undef WHERE
 
 static int dropin_cmp(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);

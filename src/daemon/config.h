@@ -82,6 +82,17 @@ typedef struct Config {
 
         UnitOverride *overrides;
         size_t n_overrides;
+
+        /*
+         * Where each [Monitor]/[Rules] key was last set, for the cross-field checks'
+         * messages: files[origin.file - 1] and its line; origin.file 0: the default.
+         */
+        char **files;                   /* every file parsed, in order */
+        size_t n_files;
+        struct {
+                unsigned file, line, seq;
+        } origin[64];
+        unsigned n_assignments;
 } Config;
 
 int config_new_default(Config **ret);

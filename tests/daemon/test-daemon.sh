@@ -159,6 +159,13 @@ check "bad reload is reported" grep -q "previous configuration stays in effect" 
 check "memmond still running after a bad reload" kill -0 $pid
 rm "$T/conf.d/50-bad.conf"
 
+# a cross-field error names the file and line that set the offending key, here a drop-in
+mkdir -p "$T/xf.d"
+printf '[Rules]\nWarningPercent=95\n' >"$T/xf.d/50-x.conf"
+err=$("$memmond" --check-config --config "$T/none.conf" --config-dir "$T/xf.d" 2>&1 >/dev/null) && rc=0 || rc=$?
+check "--check-config refuses warning above critical (rc=$rc)" [ $rc != 0 ]
+check "... and names the drop-in's file:line" grep -q "$T/xf.d/50-x.conf:2: \[Rules\]" <<<"$err"
+
 # a unit a reload drops and the next one takes back is the same cgroup: its
 # oom_kill from before is not reported again, and it is not "restarted"
 mkunit system.slice/twice.service 100 1000
