@@ -92,8 +92,7 @@ static Tombstone *graveyard_find(Manager *m, const char *name) {
  * A unit that reappears soon after it vanished was restarted; one that comes back with
  * the same cgroup was only dropped for a while (a reload excluded it) and carries on.
  */
-static void graveyard_resurrect(Manager *m, Unit *u, usec_t now) {
-        Tombstone *t = graveyard_find(m, u->name);
+static void graveyard_resurrect(Tombstone *t, Unit *u, usec_t now) {
         bool same;
 
         if (!t)
@@ -140,7 +139,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
          * that joins later for other reasons (reload, a free MaxUnits slot) keeps its past,
          * and so does one a reload dropped for a while (its tombstone has the same cgroup).
          */
-        const Tombstone *t = graveyard_find(m, e->name);
+        Tombstone *t = graveyard_find(m, e->name);
         bool same_cgroup = t && t->cgroup_id == e->id;  /* back after a reload dropped it: not news */
         r = unit_new(m, e->name, e->path, e->id,
                      m->started && e->id > m->initial_max_cgroup_id && !same_cgroup, &u);
@@ -165,7 +164,7 @@ static int manager_add_unit(Manager *m, const CgroupEntry *e) {
         m->units[m->n_units++] = u;
         u->seen = true;
         log_debug("Watching %s (%s).", u->name, u->path);
-        graveyard_resurrect(m, u, now_usec(CLOCK_MONOTONIC));
+        graveyard_resurrect(t, u, now_usec(CLOCK_MONOTONIC));
         bus_unit_emit_added(u);
 
         /* A first sample right away, so a unit that dies young is still seen. */
@@ -209,6 +208,13 @@ static int on_scan_unit(const CgroupEntry *e, void *userdata) {
         return 0;
 }
 
+/* Stops watching slice i; the last one takes its place. */
+static void manager_drop_slice_at(Manager *m, size_t i) {
+        sd_event_source_disable_unref(m->slices[i].source);
+        free(m->slices[i].path);
+        m->slices[i] = m->slices[--m->n_slices];
+}
+
 static int on_slice_changed(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
         Manager *m = userdata;
 
@@ -220,9 +226,7 @@ static int on_slice_changed(sd_event_source *s, const struct inotify_event *ev, 
         if (ev->mask & IN_IGNORED)
                 for (size_t i = 0; i < m->n_slices; i++)
                         if (m->slices[i].source == s) {
-                                sd_event_source_disable_unref(m->slices[i].source);
-                                free(m->slices[i].path);
-                                m->slices[i] = m->slices[--m->n_slices];
+                                manager_drop_slice_at(m, i);
                                 break;
                         }
 
@@ -350,14 +354,9 @@ int manager_rescan(Manager *m) {
                 if (!m->units[i - 1]->seen)
                         manager_remove_unit_at(m, i - 1, now);
 
-        for (size_t i = m->n_slices; i > 0; i--) {
-                SliceWatch *w = &m->slices[i - 1];
-                if (w->seen)
-                        continue;
-                sd_event_source_disable_unref(w->source);
-                free(w->path);
-                m->slices[i - 1] = m->slices[--m->n_slices];
-        }
+        for (size_t i = m->n_slices; i > 0; i--)
+                if (!m->slices[i - 1].seen)
+                        manager_drop_slice_at(m, i - 1);
 
         if (m->scan_over_limit > 0 && m->scan_over_limit != m->units_over_limit)
                 log_warning("%zu units are not watched: MaxUnits=%u reached.", m->scan_over_limit, m->config->max_units);

@@ -304,12 +304,14 @@ int unit_hold_swap(Unit *u, bool hold) {
         return 0;
 }
 
-int unit_disarm_trigger(Unit *u) {
+/*
+ * A fresh plain memory.pressure fd in place of the held one, trigger or not (none if the file
+ * is gone). Opened first: if that fails, everything stays as it was, a trigger armed and
+ * counted. Returns 1 with a fd, 0 without, or a negative errno.
+ */
+static int unit_reopen_pressure(Unit *u) {
         int fd;
 
-        if (!u->trigger_source)
-                return 0;
-        /* The plain fd first: if that fails, the trigger stays armed and counted. */
         fd = cgroup_file_open(u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
         if (fd < 0 && fd != -ENOENT)
                 return fd;
@@ -317,20 +319,22 @@ int unit_disarm_trigger(Unit *u) {
         /* Only closing its fd removes the kernel's trigger. */
         safe_close(u->files.fd[CGROUP_FILE_PRESSURE]);
         u->files.fd[CGROUP_FILE_PRESSURE] = fd < 0 ? -1 : fd;
-        return 0;
+        return fd >= 0;
+}
+
+int unit_disarm_trigger(Unit *u) {
+        int r;
+
+        if (!u->trigger_source)
+                return 0;
+        r = unit_reopen_pressure(u);
+        return r < 0 ? r : 0;
 }
 
 void unit_refresh_pressure(Unit *u) {
-        int fd;
-
         if (!u->had_pressure || u->sample.pressure.valid || u->trigger_source)
                 return;
-        fd = cgroup_file_open(u->manager->root_fd, u->path, CGROUP_FILE_PRESSURE);
-        if (fd < 0 && fd != -ENOENT)
-                return;
-        safe_close(u->files.fd[CGROUP_FILE_PRESSURE]);
-        u->files.fd[CGROUP_FILE_PRESSURE] = fd < 0 ? -1 : fd;
-        if (fd >= 0)
+        if (unit_reopen_pressure(u) > 0)
                 (void) unit_arm_trigger(u);
 }
 
